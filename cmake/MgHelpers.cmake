@@ -1,0 +1,18 @@
+# mg_add_module(NAME SOURCES ... DEPS ...): one static library per firmware module.
+# The DEPS list is the layering (DESIGN.md §2): a module may only name modules below it.
+function(mg_add_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(mg_${name} STATIC ${M_SOURCES})
+  target_include_directories(mg_${name} PUBLIC ${PROJECT_SOURCE_DIR}/firmware/src)
+  target_compile_features(mg_${name} PUBLIC cxx_std_17)
+  target_link_libraries(mg_${name} PUBLIC ${M_DEPS} PRIVATE mg_warnings ${M_PRIVATE_DEPS})
+endfunction()
+
+# mg_add_unit_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with ctest.
+function(mg_add_unit_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main mg_warnings)
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+endfunction()
