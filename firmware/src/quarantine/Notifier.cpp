@@ -1,0 +1,36 @@
+#include "quarantine/Notifier.h"
+
+#include "common/Log.h"
+
+namespace mg::quarantine {
+
+Notifier::Notifier(std::shared_ptr<store::NotificationRepository> repo, const common::Clock& clock)
+    : repo_(std::move(repo)), clock_(clock) {}
+
+int64_t Notifier::notify(const std::string& type, const std::string& severity, const std::string& message,
+                         int64_t emailId) {
+  store::Notification n;
+  n.type = type;
+  n.severity = severity;
+  n.message = message;
+  n.emailId = emailId;
+  n.createdAt = clock_.nowMillis();
+  n.id = repo_->add(n);
+  auto& log = common::logger("notify");
+  common::logEvent(log, severity == "critical" ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
+                   {"notification." + type, emailId, ""}, message);
+  std::vector<std::function<void(const store::Notification&)>> observers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    observers = observers_;
+  }
+  for (const auto& fn : observers) fn(n);
+  return n.id;
+}
+
+void Notifier::subscribe(std::function<void(const store::Notification&)> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  observers_.push_back(std::move(fn));
+}
+
+}  // namespace mg::quarantine

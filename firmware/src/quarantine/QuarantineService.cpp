@@ -1,0 +1,308 @@
+#include "quarantine/QuarantineService.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "common/Log.h"
+#include "common/Metrics.h"
+#include "mime/MessageEditor.h"
+#include "mime/MessageParser.h"
+#include "mime/UnifiedDiff.h"
+#include "rules/Rule.h"
+
+namespace mg::quarantine {
+
+namespace st = store::status;
+
+std::string toString(Outcome o) {
+  switch (o) {
+    case Outcome::Done: return "done";
+    case Outcome::AlreadyDone: return "already_done";
+    case Outcome::NotFound: return "not_found";
+    case Outcome::Conflict: return "conflict";
+    case Outcome::Failed: return "failed";
+    case Outcome::Invalid: return "invalid";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string json(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
+  Poco::JSON::Object o;
+  for (const auto& [k, v] : fields) o.set(k, v);
+  std::ostringstream ss;
+  o.stringify(ss);
+  return ss.str();
+}
+
+Poco::Logger& log() { return common::logger("quarantine"); }
+
+}  // namespace
+
+QuarantineService::QuarantineService(QuarantineDeps deps, QuarantineOptions options)
+    : deps_(std::move(deps)), options_(std::move(options)) {
+  auto& m = common::Metrics::global();
+  m.describe("mailgate_releases_total", "counter", "Releases by source and result");
+  m.describe("mailgate_release_duration_seconds", "histogram", "Time to deliver a released message");
+  auto repo = deps_.messages;
+  m.describe("mailgate_held_messages", "gauge", "Messages currently held");
+  m.gaugeFunction("mailgate_held_messages", [repo] {
+    const auto counts = repo->countByStatus();
+    auto it = counts.find(st::kHeld);
+    return it == counts.end() ? 0.0 : static_cast<double>(it->second);
+  });
+}
+
+void QuarantineService::setDeliveryPort(const std::string& source, DeliveryPort* port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ports_[source] = port;
+}
+
+DeliveryPort* QuarantineService::portFor(const std::string& source) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ports_.find(source);
+  return it == ports_.end() ? nullptr : it->second;
+}
+
+void QuarantineService::subscribe(std::function<void(int64_t, const std::string&)> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  observers_.push_back(std::move(fn));
+}
+
+void QuarantineService::emit(int64_t id, const std::string& status) {
+  std::vector<std::function<void(int64_t, const std::string&)>> observers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    observers = observers_;
+  }
+  for (const auto& fn : observers) fn(id, status);
+}
+
+void QuarantineService::audit(const Actor& actor, const std::string& action, int64_t emailId,
+                              const std::string& details) {
+  deps_.audit->append(actor.name, action, emailId, details, deps_.clock->nowMillis());
+}
+
+common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req) {
+  auto written = deps_.spool->write({req.mailFrom, req.rcptTo}, req.raw);
+  if (!written) return written.status().withContext("spooling");
+
+  // A message GMime cannot make sense of is still kept: rules then see only the envelope.
+  mime::MessageSummary summary;
+  if (auto parsed = mime::parseMessage(req.raw); parsed) summary = std::move(parsed.value());
+
+  rules::MessageFacts facts;
+  facts.source = req.source;
+  facts.accountId = req.accountId;
+  facts.mailFrom = req.mailFrom;
+  facts.rcptTo = req.rcptTo;
+  facts.fromHeader = summary.from;
+  facts.toHeader = summary.to;
+  facts.ccHeader = summary.cc;
+  facts.subject = summary.subject;
+  facts.headers = summary.headers;
+  facts.size = static_cast<int64_t>(req.raw.size());
+  facts.hasAttachment = summary.hasAttachments();
+  facts.flagged = req.flagged;
+  const rules::Decision decision = rules::decide(deps_.rules->rules(), facts, options_.defaultAction);
+
+  const int64_t now = deps_.clock->nowMillis();
+  store::MessageRecord m;
+  m.source = req.source;
+  m.accountId = req.accountId;
+  m.status = decision.action == "pass" ? st::kQueued : st::kHeld;
+  m.messageId = summary.messageId;
+  m.mailFrom = req.mailFrom;
+  m.rcptTo = req.rcptTo;
+  m.fromHeader = summary.from;
+  m.toHeader = summary.to;
+  m.subject = summary.subject;
+  m.receivedAt = now;
+  m.size = static_cast<int64_t>(req.raw.size());
+  m.hasAttachments = summary.hasAttachments();
+  m.contentHash = written->contentHash;
+  m.spoolName = written->name;
+  m.nextAttemptAt = now;
+  m.imapUid = req.imapUid;
+  m.imapUidValidity = req.imapUidValidity;
+  if (decision.rule) {
+    m.ruleId = decision.rule->id;
+    m.ruleName = decision.rule->name;
+    if (decision.action == "hold" && decision.rule->autoReleaseMinutes > 0) {
+      m.autoReleaseAt = now + int64_t(decision.rule->autoReleaseMinutes) * 60'000;
+    }
+  }
+  try {
+    m.id = deps_.messages->insert(m);
+  } catch (const std::exception& e) {
+    // The spool file stays: recovery at the next start will list it as held.
+    return common::Result<IntakeResult>::error(std::string("recording the message: ") + e.what());
+  }
+  common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"intake", m.id, ""},
+                   "source=" + m.source + " status=" + m.status + " size=" + std::to_string(m.size) +
+                       " rcpts=" + std::to_string(m.rcptTo.size()) + " rule=" + (m.ruleName.empty() ? "-" : m.ruleName));
+  emit(m.id, m.status);
+  if (m.status == st::kQueued) wakeRelayWorker();
+  return IntakeResult{m.id, m.status, m.ruleName};
+}
+
+std::string QuarantineService::currentSpoolName(const store::MessageRecord& m) {
+  if (m.currentVersion <= 1) return m.spoolName;
+  for (const auto& v : deps_.messages->versions(m.id)) {
+    if (v.version == m.currentVersion) return v.spoolName;
+  }
+  return m.spoolName;
+}
+
+ActionResult QuarantineService::release(int64_t id, const Actor& actor, const std::optional<std::vector<std::string>>& to) {
+  auto m = deps_.messages->get(id);
+  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id)};
+  if (m->status == st::kReleased) return {Outcome::AlreadyDone, id, m->status, "already released"};
+  if (m->status == st::kDiscarded || m->status == st::kRelayed) {
+    return {Outcome::Invalid, id, m->status, "message " + std::to_string(id) + " is " + m->status + "; it cannot be released"};
+  }
+  if (to && m->source != "smtp") return {Outcome::Invalid, id, m->status, "'to' applies to SMTP mail only"};
+  if (to && to->empty()) return {Outcome::Invalid, id, m->status, "'to' must name at least one recipient"};
+  DeliveryPort* port = portFor(m->source);
+  if (!port) return {Outcome::Failed, id, m->status, "no delivery path for " + m->source + " mail"};
+
+  store::MessageRepository::Change claim;
+  if (to) claim.releaseTo = *to;
+  if (!deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kReleasing,
+                                  claim)) {
+    auto again = deps_.messages->get(id);
+    if (again && again->status == st::kReleased) return {Outcome::AlreadyDone, id, again->status, "already released"};
+    return {Outcome::Conflict, id, again ? again->status : "", "message " + std::to_string(id) + " is being changed by another request"};
+  }
+  emit(id, st::kReleasing);
+
+  const auto started = std::chrono::steady_clock::now();
+  DeliveryOutcome out;
+  auto raw = deps_.spool->readRaw(currentSpoolName(*m));
+  if (!raw) {
+    out.reason = raw.errorMessage();
+  } else {
+    DeliveryRequest req{id, m->mailFrom, to ? *to : m->rcptTo, raw.value()};
+    try {
+      out = port->deliver(req);
+    } catch (const std::exception& e) {
+      out.delivered = false;
+      out.reason = std::string("delivery failed: ") + e.what();
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  auto& metrics = common::Metrics::global();
+  metrics.observe("mailgate_release_duration_seconds", seconds);
+  if (!out.upstream.empty()) {
+    deps_.messages->recordRelayAttempt(id, out.upstream, deps_.clock->nowMillis(), out.delivered, out.reason);
+  }
+
+  if (out.delivered) {
+    store::MessageRepository::Change done;
+    done.failureReason = "";
+    done.releasedAt = deps_.clock->nowMillis();
+    deps_.messages->transition(id, {st::kReleasing}, st::kReleased, done);
+    audit(actor, "release", id, json({{"result", "released"}, {"upstream", out.upstream}, {"to", to ? to->size() : m->rcptTo.size()}}));
+    metrics.increment("mailgate_releases_total", {{"source", m->source}, {"result", "released"}});
+    common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"release", id, ""},
+                     "by=" + actor.name + " via=" + out.upstream);
+    emit(id, st::kReleased);
+    return {Outcome::Done, id, st::kReleased, ""};
+  }
+  store::MessageRepository::Change failed;
+  failed.failureReason = out.reason;
+  deps_.messages->transition(id, {st::kReleasing}, st::kReleaseFailed, failed);
+  audit(actor, "release", id, json({{"result", "release_failed"}, {"reason", out.reason}}));
+  metrics.increment("mailgate_releases_total", {{"source", m->source}, {"result", "failed"}});
+  deps_.notifier->notify("release_failed", "warning", "release of message " + std::to_string(id) + " failed: " + out.reason, id);
+  emit(id, st::kReleaseFailed);
+  return {Outcome::Failed, id, st::kReleaseFailed, out.reason};
+}
+
+ActionResult QuarantineService::discard(int64_t id, const Actor& actor) {
+  auto m = deps_.messages->get(id);
+  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id)};
+  if (m->status == st::kDiscarded) return {Outcome::AlreadyDone, id, m->status, "already discarded"};
+  if (!deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kDiscarded)) {
+    auto again = deps_.messages->get(id);
+    if (again && again->status == st::kDiscarded) return {Outcome::AlreadyDone, id, again->status, "already discarded"};
+    return {Outcome::Conflict, id, again ? again->status : "",
+            "message " + std::to_string(id) + " is " + (again ? again->status : std::string("gone")) + "; it cannot be discarded"};
+  }
+  audit(actor, "discard", id, json({{"previous_status", m->status}}));
+  common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", id, ""}, "by=" + actor.name);
+  emit(id, st::kDiscarded);
+  return {Outcome::Done, id, st::kDiscarded, ""};
+}
+
+EditResult QuarantineService::edit(int64_t id, const Actor& actor, const std::optional<std::string>& subject,
+                                   const std::optional<std::string>& text) {
+  auto m = deps_.messages->get(id);
+  if (!m) return {Outcome::NotFound, "no message " + std::to_string(id), 0, ""};
+  if (!subject && !text) return {Outcome::Invalid, "nothing to change: give subject and/or text", 0, ""};
+  if (m->status != st::kHeld && m->status != st::kReleaseFailed) {
+    return {Outcome::Conflict, "message " + std::to_string(id) + " is " + m->status + "; only held mail can be edited", 0, ""};
+  }
+  auto current = deps_.spool->readRaw(currentSpoolName(*m));
+  if (!current) return {Outcome::Failed, current.errorMessage(), 0, ""};
+  auto edited = mime::editMessage(current.value(), subject, text);
+  if (!edited) return {Outcome::Invalid, edited.errorMessage(), 0, ""};
+
+  const std::string base = m->spoolName.substr(0, m->spoolName.size() - 4);  // drop ".msg"
+  const std::string hint = base + ".v" + std::to_string(m->currentVersion + 1) + "-" + std::to_string(deps_.clock->nowMillis());
+  auto written = deps_.spool->write({m->mailFrom, m->rcptTo}, edited.value(), hint);
+  if (!written) return {Outcome::Failed, written.errorMessage(), 0, ""};
+  store::MessageVersion v;
+  v.emailId = id;
+  v.spoolName = written->name;
+  v.contentHash = written->contentHash;
+  v.size = static_cast<int64_t>(written->size);
+  v.createdAt = deps_.clock->nowMillis();
+  v.createdBy = actor.name;
+  std::string newSubject = m->subject;
+  if (subject) newSubject = *subject;
+  const int version = deps_.messages->addVersion(id, v, newSubject);
+  if (version == 0) {
+    (void)deps_.spool->remove(written->name);
+    return {Outcome::Conflict, "message " + std::to_string(id) + " changed status while being edited", 0, ""};
+  }
+  audit(actor, "edit", id, json({{"version", version}, {"subject_changed", subject.has_value()}, {"text_changed", text.has_value()}}));
+  common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"edit", id, ""}, "by=" + actor.name + " version=" + std::to_string(version));
+  emit(id, m->status);
+  auto original = deps_.spool->readRaw(m->spoolName);
+  std::string d = original ? mime::unifiedDiff(original.value(), edited.value(), "original", "version " + std::to_string(version)) : "";
+  return {Outcome::Done, "", version, d};
+}
+
+common::Result<std::string> QuarantineService::diff(int64_t id) {
+  auto m = deps_.messages->get(id);
+  if (!m) return common::Result<std::string>::error("no message " + std::to_string(id));
+  auto original = deps_.spool->readRaw(m->spoolName);
+  if (!original) return original.status();
+  auto current = deps_.spool->readRaw(currentSpoolName(*m));
+  if (!current) return current.status();
+  return mime::unifiedDiff(original.value(), current.value(), "original", "version " + std::to_string(m->currentVersion));
+}
+
+common::Result<std::string> QuarantineService::rawMessage(int64_t id, bool original) {
+  auto m = deps_.messages->get(id);
+  if (!m) return common::Result<std::string>::error("no message " + std::to_string(id));
+  return deps_.spool->readRaw(original ? m->spoolName : currentSpoolName(*m));
+}
+
+int QuarantineService::releaseDueAutoReleases() {
+  int n = 0;
+  for (int64_t id : deps_.messages->dueForAutoRelease(deps_.clock->nowMillis(), 50)) {
+    auto m = deps_.messages->get(id);
+    if (!m) continue;
+    const Actor actor{"rule:" + m->ruleName, "system"};
+    const auto r = release(id, actor);
+    if (r.outcome == Outcome::Done) ++n;
+  }
+  return n;
+}
+
+}  // namespace mg::quarantine

@@ -1,0 +1,129 @@
+#pragma once
+// The held-message state machine (CONTRACT §3) and the only place a message's status
+// changes. Web handlers, the CLI (through the API), auto-release, the relay queue and
+// recovery all come here. Each transition is one guarded UPDATE (store::MessageRepository::
+// transition): the caller that changes zero rows lost the race.
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/Clock.h"
+#include "common/Status.h"
+#include "quarantine/Actor.h"
+#include "quarantine/DeliveryPort.h"
+#include "quarantine/Notifier.h"
+#include "quarantine/RuleBook.h"
+#include "spool/Spool.h"
+#include "store/AuditRepository.h"
+#include "store/MessageRepository.h"
+
+namespace mg::quarantine {
+
+struct QuarantineDeps {
+  std::shared_ptr<store::MessageRepository> messages;
+  std::shared_ptr<store::AuditRepository> audit;
+  std::shared_ptr<spool::Spool> spool;
+  std::shared_ptr<RuleBook> rules;
+  std::shared_ptr<Notifier> notifier;
+  const common::Clock* clock = &common::SystemClock::instance();
+};
+
+struct QuarantineOptions {
+  std::string defaultAction = "hold";
+  unsigned relayRetries = 6;
+  unsigned retryBaseSeconds = 30;
+  unsigned retryMaxSeconds = 3600;
+};
+
+struct IntakeRequest {
+  std::string source = "smtp";
+  int64_t accountId = 0;
+  std::string mailFrom;
+  std::vector<std::string> rcptTo;
+  std::string raw;
+  bool flagged = false;  // IMAP \Flagged
+  int64_t imapUid = 0;
+  int64_t imapUidValidity = 0;
+};
+
+struct IntakeResult {
+  int64_t id = 0;
+  std::string status;  // held | queued
+  std::string ruleName;
+};
+
+enum class Outcome { Done, AlreadyDone, NotFound, Conflict, Failed, Invalid };
+
+struct ActionResult {
+  Outcome outcome = Outcome::Done;
+  int64_t id = 0;
+  std::string status;  // the message's status afterwards
+  std::string detail;  // why, for anything but Done
+};
+
+struct EditResult {
+  Outcome outcome = Outcome::Done;
+  std::string detail;
+  int version = 0;
+  std::string diff;  // unified diff original → new current version
+};
+
+class QuarantineService {
+ public:
+  QuarantineService(QuarantineDeps deps, QuarantineOptions options);
+
+  void setDeliveryPort(const std::string& source, DeliveryPort* port);
+
+  // Spool (fsynced) → summary → rules → row committed. Only after this returns ok may the
+  // SMTP gate answer 250. Pass mail is queued and the relay worker woken.
+  common::Result<IntakeResult> accept(const IntakeRequest& request);
+
+  ActionResult release(int64_t id, const Actor& actor, const std::optional<std::vector<std::string>>& to = {});
+  ActionResult discard(int64_t id, const Actor& actor);
+  EditResult edit(int64_t id, const Actor& actor, const std::optional<std::string>& subject,
+                  const std::optional<std::string>& text);
+  common::Result<std::string> diff(int64_t id);
+  common::Result<std::string> rawMessage(int64_t id, bool original);
+
+  // Background work, one step each (the Scheduler calls them; tests call them directly).
+  int releaseDueAutoReleases();
+  int relayDueMessages();
+
+  // Start-up: messages stuck in `releasing`, and spool files without a row.
+  struct RecoveryReport { int interruptedReleases = 0; int recovered = 0; int duplicates = 0; int unreadable = 0; };
+  RecoveryReport recoverAtStart();
+
+  // Told of every status change: (id, new status).
+  void subscribe(std::function<void(int64_t, const std::string&)> fn);
+  void waitForRelayWork(int64_t maxMillis);  // returns early when accept() queues pass mail
+  void wakeRelayWorker();
+
+  store::MessageRepository& messages() { return *deps_.messages; }
+  RuleBook& ruleBook() { return *deps_.rules; }
+  const QuarantineOptions& options() const { return options_; }
+
+ private:
+  void audit(const Actor& actor, const std::string& action, int64_t emailId, const std::string& details);
+  void emit(int64_t id, const std::string& status);
+  DeliveryPort* portFor(const std::string& source);
+  std::string currentSpoolName(const store::MessageRecord& m);
+  void finishRelayAttempt(const store::MessageRecord& m, const DeliveryOutcome& out);
+
+  QuarantineDeps deps_;
+  QuarantineOptions options_;
+  std::mutex mu_;
+  std::map<std::string, DeliveryPort*> ports_;
+  std::vector<std::function<void(int64_t, const std::string&)>> observers_;
+  std::mutex wakeMu_;
+  std::condition_variable wakeCv_;
+  bool relayWork_ = false;
+};
+
+std::string toString(Outcome o);
+
+}  // namespace mg::quarantine

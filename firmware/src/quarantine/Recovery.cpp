@@ -1,0 +1,82 @@
+// QuarantineService: what start-up puts right after a crash or power cut.
+#include <regex>
+
+#include "common/Log.h"
+#include "common/Text.h"
+#include "mime/MessageParser.h"
+#include "quarantine/QuarantineService.h"
+
+namespace mg::quarantine {
+
+namespace st = store::status;
+
+QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
+  RecoveryReport report;
+  auto& log = common::logger("quarantine");
+
+  // 1. A release that was under way when the process died: the upstream may or may not
+  //    have the message. Sending it again blindly could deliver twice, so the operator decides.
+  for (int64_t id : deps_.messages->withStatus(st::kReleasing, 100000)) {
+    store::MessageRepository::Change c;
+    c.failureReason = "interrupted by a restart while being delivered; it may have reached the upstream — check before releasing again";
+    if (deps_.messages->transition(id, {st::kReleasing}, st::kReleaseFailed, c)) {
+      ++report.interruptedReleases;
+      audit(Actor::system(), "release", id, R"({"result":"release_failed","reason":"interrupted by restart"})");
+    }
+  }
+
+  // 2. Spool files without a row: the client never got 250 for them (the row commit comes
+  //    before the reply), but the bytes are here, so they are kept as held mail — once.
+  const auto known = deps_.messages->allSpoolNames();
+  static const std::regex kVersionName(R"((.*)\.v[0-9]+-[0-9]+\.msg)");
+  for (const auto& name : deps_.spool->list()) {
+    if (known.count(name)) continue;
+    std::smatch match;
+    if (std::regex_match(name, match, kVersionName) && known.count(match[1].str() + ".msg")) {
+      // An edit that crashed before its version row: the edit was never confirmed to anyone.
+      (void)deps_.spool->remove(name);
+      continue;
+    }
+    auto file = deps_.spool->read(name);
+    if (!file) {
+      ++report.unreadable;
+      log.error("spool file " + name + " cannot be read and is left in place: " + file.errorMessage());
+      deps_.notifier->notify("spool_unreadable", "critical", "spool file " + name + " could not be recovered: " + file.errorMessage());
+      continue;
+    }
+    const std::string hash = common::sha256Hex(file->raw);
+    if (deps_.messages->existsWithHash(hash)) {
+      ++report.duplicates;
+      (void)deps_.spool->remove(name);
+      continue;
+    }
+    store::MessageRecord m;
+    m.source = "smtp";
+    m.status = st::kHeld;
+    m.mailFrom = file->envelope.mailFrom;
+    m.rcptTo = file->envelope.rcptTo;
+    if (auto s = mime::parseMessage(file->raw); s) {
+      m.messageId = s->messageId;
+      m.fromHeader = s->from;
+      m.toHeader = s->to;
+      m.subject = s->subject;
+      m.hasAttachments = s->hasAttachments();
+    }
+    m.receivedAt = deps_.clock->nowMillis();
+    m.size = static_cast<int64_t>(file->raw.size());
+    m.contentHash = hash;
+    m.spoolName = name;
+    m.failureReason = "recovered from the spool at start-up";
+    const int64_t id = deps_.messages->insert(m);
+    audit(Actor::system(), "recover", id, R"({"spool":")" + name + R"("})");
+    ++report.recovered;
+  }
+  if (report.interruptedReleases || report.recovered || report.duplicates || report.unreadable) {
+    log.warning("recovery: interrupted_releases=" + std::to_string(report.interruptedReleases) +
+                " recovered=" + std::to_string(report.recovered) + " duplicates=" + std::to_string(report.duplicates) +
+                " unreadable=" + std::to_string(report.unreadable));
+  }
+  return report;
+}
+
+}  // namespace mg::quarantine

@@ -1,0 +1,26 @@
+#pragma once
+// One background thread for the quarantine's timed work: relaying queued pass mail
+// (woken at once by intake) and auto-releasing held mail whose rule window has passed.
+#include <atomic>
+#include <thread>
+
+#include "quarantine/QuarantineService.h"
+
+namespace mg::quarantine {
+
+class Scheduler {
+ public:
+  explicit Scheduler(QuarantineService& service, int64_t tickMillis = 1000) : service_(service), tick_(tickMillis) {}
+  ~Scheduler() { stop(); }
+  void start();
+  void stop();
+
+ private:
+  void run();
+  QuarantineService& service_;
+  const int64_t tick_;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+};
+
+}  // namespace mg::quarantine

@@ -1,0 +1,61 @@
+#pragma once
+// Durable raw message bytes under data_dir/spool/. A message is on disk when write()
+// returns: temp file → fsync → rename → fsync(dir). Only then may the row be committed
+// and 250 be sent (DESIGN.md §3, "Durability").
+//
+// File format: a short envelope header, a blank line, then the message bytes untouched:
+//   MGSPOOL 1\n  from <addr>\n  rcpt <addr>\n …  \n  <raw message>
+// so that a file without a database row (a crash between rename and commit) can be
+// recovered with its envelope.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/Status.h"
+
+namespace mg::spool {
+
+struct SpoolEnvelope {
+  std::string mailFrom;
+  std::vector<std::string> rcptTo;
+};
+
+struct SpoolFile {
+  SpoolEnvelope envelope;
+  std::string raw;
+};
+
+struct WrittenEntry {
+  std::string name;         // file name inside the spool directory
+  std::string contentHash;  // SHA-256 hex of the raw bytes
+  uint64_t size = 0;        // raw bytes
+};
+
+class Spool {
+ public:
+  explicit Spool(std::string dir);
+
+  // Creates the directories (mode 0700) and removes leftover temp files.
+  common::Status init();
+  // `nameHint` lets edited versions sit beside their original ("<orig>.v2").
+  common::Result<WrittenEntry> write(const SpoolEnvelope& envelope, std::string_view raw,
+                                     const std::string& nameHint = "");
+  common::Result<SpoolFile> read(const std::string& name) const;
+  common::Result<std::string> readRaw(const std::string& name) const;
+  common::Status remove(const std::string& name);
+  std::vector<std::string> list() const;  // message files only, sorted
+  const std::string& dir() const { return dir_; }
+  uint64_t bytesWritten() const { return bytesWritten_; }
+
+  // Pure parts, exposed for tests and fuzzing.
+  static std::string encode(const SpoolEnvelope& envelope, std::string_view raw);
+  static common::Result<SpoolFile> decode(std::string_view bytes);
+
+ private:
+  std::string dir_;
+  std::atomic<uint64_t> bytesWritten_{0};
+};
+
+}  // namespace mg::spool

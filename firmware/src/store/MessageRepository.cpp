@@ -1,0 +1,283 @@
+#include "store/MessageRepository.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+#include "common/Clock.h"
+#include "common/Text.h"
+#include "store/Rows.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+namespace mg::store {
+
+std::string joinAddresses(const std::vector<std::string>& a) {
+  std::string out;
+  for (const auto& s : a) {
+    if (!out.empty()) out += '\n';
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> splitAddresses(const std::string& s) {
+  if (s.empty()) return {};
+  return common::split(s, '\n');
+}
+
+namespace {
+
+using detail::i64;
+using detail::str;
+
+const char* kColumns =
+    "id, source, account_id, status, message_id, mail_from, rcpt_to, from_header, to_header, subject, "
+    "received_at, size, has_attachments, content_hash, spool_name, current_version, rule_id, rule_name, "
+    "auto_release_at, failure_reason, attempts, next_attempt_at, release_to, released_at, updated_at, "
+    "imap_uid, imap_uidvalidity";
+
+
+MessageRecord fromRow(const RecordSet& rs, size_t r) {
+  MessageRecord m;
+  m.id = i64(rs, 0, r);
+  m.source = str(rs, 1, r);
+  m.accountId = i64(rs, 2, r);
+  m.status = str(rs, 3, r);
+  m.messageId = str(rs, 4, r);
+  m.mailFrom = str(rs, 5, r);
+  m.rcptTo = splitAddresses(str(rs, 6, r));
+  m.fromHeader = str(rs, 7, r);
+  m.toHeader = str(rs, 8, r);
+  m.subject = str(rs, 9, r);
+  m.receivedAt = i64(rs, 10, r);
+  m.size = i64(rs, 11, r);
+  m.hasAttachments = i64(rs, 12, r) != 0;
+  m.contentHash = str(rs, 13, r);
+  m.spoolName = str(rs, 14, r);
+  m.currentVersion = static_cast<int>(i64(rs, 15, r));
+  m.ruleId = i64(rs, 16, r);
+  m.ruleName = str(rs, 17, r);
+  m.autoReleaseAt = i64(rs, 18, r);
+  m.failureReason = str(rs, 19, r);
+  m.attempts = static_cast<int>(i64(rs, 20, r));
+  m.nextAttemptAt = i64(rs, 21, r);
+  m.releaseTo = splitAddresses(str(rs, 22, r));
+  m.releasedAt = i64(rs, 23, r);
+  m.updatedAt = i64(rs, 24, r);
+  m.imapUid = i64(rs, 25, r);
+  m.imapUidValidity = i64(rs, 26, r);
+  return m;
+}
+
+std::vector<MessageRecord> allRows(Statement& st) {
+  st.execute();
+  RecordSet rs(st);
+  std::vector<MessageRecord> out;
+  out.reserve(rs.rowCount());
+  for (size_t r = 0; r < rs.rowCount(); ++r) out.push_back(fromRow(rs, r));
+  return out;
+}
+
+std::vector<int64_t> ids(Statement& st) {
+  st.execute();
+  RecordSet rs(st);
+  std::vector<int64_t> out;
+  for (size_t r = 0; r < rs.rowCount(); ++r) out.push_back(i64(rs, 0, r));
+  return out;
+}
+
+int64_t nowMs() { return common::SystemClock::instance().nowMillis(); }
+
+}  // namespace
+
+int64_t MessageRepository::insert(const MessageRecord& m) {
+  int64_t id = 0;
+  db_->transaction([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "INSERT INTO messages (source, account_id, status, message_id, mail_from, rcpt_to, from_header, "
+          "to_header, subject, received_at, size, has_attachments, content_hash, spool_name, current_version, "
+          "rule_id, rule_name, auto_release_at, failure_reason, attempts, next_attempt_at, release_to, "
+          "updated_at, imap_uid, imap_uidvalidity) "
+          "VALUES (?, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(m.source), bind(Poco::Int64(m.accountId)), bind(m.status), bind(m.messageId), bind(m.mailFrom),
+        bind(joinAddresses(m.rcptTo)), bind(m.fromHeader), bind(m.toHeader), bind(m.subject),
+        bind(Poco::Int64(m.receivedAt)), bind(Poco::Int64(m.size)), bind(int(m.hasAttachments ? 1 : 0)),
+        bind(m.contentHash), bind(m.spoolName), bind(Poco::Int64(m.ruleId)), bind(m.ruleName),
+        bind(Poco::Int64(m.autoReleaseAt)), bind(m.failureReason), bind(m.attempts),
+        bind(Poco::Int64(m.nextAttemptAt)), bind(joinAddresses(m.releaseTo)), bind(Poco::Int64(nowMs())),
+        bind(Poco::Int64(m.imapUid)), bind(Poco::Int64(m.imapUidValidity));
+    st.execute();
+    id = db_->lastInsertId(s);
+    s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
+         "VALUES (?, 1, ?, ?, ?, ?, 'original')",
+        bind(Poco::Int64(id)), bind(m.spoolName), bind(m.contentHash), bind(Poco::Int64(m.size)),
+        bind(Poco::Int64(m.receivedAt)), now;
+  });
+  return id;
+}
+
+std::optional<MessageRecord> MessageRepository::get(int64_t id) {
+  return db_->locked([&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
+    Statement st(s);
+    st << std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?", bind(Poco::Int64(id));
+    auto rows = allRows(st);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+std::vector<MessageRecord> MessageRepository::list(const MessageFilter& f) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    const std::string like = "%" + f.query + "%";
+    st << std::string("SELECT ") + kColumns +
+              " FROM messages WHERE (? = '' OR status = ?) AND (? = '' OR source = ?) AND (? = 0 OR account_id = ?)"
+              " AND (? = '' OR subject LIKE ? OR from_header LIKE ? OR to_header LIKE ? OR mail_from LIKE ?"
+              " OR rcpt_to LIKE ? OR message_id LIKE ?)"
+              " AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+        bind(f.status), bind(f.status), bind(f.source), bind(f.source), bind(Poco::Int64(f.accountId)),
+        bind(Poco::Int64(f.accountId)), bind(f.query), bind(like), bind(like), bind(like), bind(like), bind(like),
+        bind(like), bind(Poco::Int64(f.beforeId)), bind(Poco::Int64(f.beforeId)), bind(f.limit);
+    return allRows(st);
+  });
+}
+
+std::vector<MessageRecord> MessageRepository::latest(int limit) {
+  MessageFilter f;
+  f.limit = limit;
+  return list(f);
+}
+
+bool MessageRepository::transition(int64_t id, const std::vector<std::string>& from, const std::string& to,
+                                   const Change& c) {
+  std::string placeholders;
+  for (size_t i = 0; i < from.size(); ++i) placeholders += i ? ",?" : "?";
+  std::string sql = "UPDATE messages SET status = ?, updated_at = ?";
+  if (c.failureReason) sql += ", failure_reason = ?";
+  if (c.attempts) sql += ", attempts = ?";
+  if (c.nextAttemptAt) sql += ", next_attempt_at = ?";
+  if (c.releaseTo) sql += ", release_to = ?";
+  if (c.releasedAt) sql += ", released_at = ?";
+  sql += " WHERE id = ? AND status IN (" + placeholders + ")";
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << sql, bind(to), bind(Poco::Int64(nowMs()));
+    if (c.failureReason) st, bind(*c.failureReason);
+    if (c.attempts) st, bind(*c.attempts);
+    if (c.nextAttemptAt) st, bind(Poco::Int64(*c.nextAttemptAt));
+    if (c.releaseTo) st, bind(joinAddresses(*c.releaseTo));
+    if (c.releasedAt) st, bind(Poco::Int64(*c.releasedAt));
+    st, bind(Poco::Int64(id));
+    for (const auto& f : from) st, bind(f);
+    return st.execute() == 1;
+  });
+}
+
+std::vector<int64_t> MessageRepository::dueForAutoRelease(int64_t nowMillis, int limit) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT id FROM messages WHERE status = 'held' AND auto_release_at > 0 AND auto_release_at <= ? "
+          "ORDER BY auto_release_at LIMIT ?",
+        bind(Poco::Int64(nowMillis)), bind(limit);
+    return ids(st);
+  });
+}
+
+std::vector<int64_t> MessageRepository::dueForRelay(int64_t nowMillis, int limit) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        bind(Poco::Int64(nowMillis)), bind(limit);
+    return ids(st);
+  });
+}
+
+std::vector<int64_t> MessageRepository::withStatus(const std::string& status, int limit) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT id FROM messages WHERE status = ? ORDER BY id LIMIT ?", bind(status), bind(limit);
+    return ids(st);
+  });
+}
+
+std::map<std::string, int64_t> MessageRepository::countByStatus() {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT status, COUNT(*) FROM messages GROUP BY status";
+    st.execute();
+    RecordSet rs(st);
+    std::map<std::string, int64_t> out;
+    for (size_t r = 0; r < rs.rowCount(); ++r) out[str(rs, 0, r)] = i64(rs, 1, r);
+    return out;
+  });
+}
+
+bool MessageRepository::existsWithHash(const std::string& contentHash) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM messages WHERE content_hash = ?", bind(contentHash), into(n), now;
+    return n > 0;
+  });
+}
+
+std::set<std::string> MessageRepository::allSpoolNames() {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT spool_name FROM messages UNION SELECT spool_name FROM message_versions";
+    st.execute();
+    RecordSet rs(st);
+    std::set<std::string> out;
+    for (size_t r = 0; r < rs.rowCount(); ++r) out.insert(str(rs, 0, r));
+    return out;
+  });
+}
+
+int MessageRepository::addVersion(int64_t emailId, const MessageVersion& v, const std::string& newSubject) {
+  int version = 0;
+  db_->transaction([&](Poco::Data::Session& s) {
+    // Edits race with releases: the status is checked inside the same write transaction
+    // that stores the version, so a message already being released is never edited.
+    std::string current;
+    s << "SELECT status FROM messages WHERE id = ?", bind(Poco::Int64(emailId)), into(current), now;
+    if (current != status::kHeld && current != status::kReleaseFailed) return;
+    s << "SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE email_id = ?", bind(Poco::Int64(emailId)),
+        into(version), now;
+    s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        bind(Poco::Int64(emailId)), bind(version), bind(v.spoolName), bind(v.contentHash), bind(Poco::Int64(v.size)),
+        bind(Poco::Int64(v.createdAt)), bind(v.createdBy), now;
+    s << "UPDATE messages SET current_version = ?, subject = ?, updated_at = ? WHERE id = ?", bind(version),
+        bind(newSubject), bind(Poco::Int64(nowMs())), bind(Poco::Int64(emailId)), now;
+  });
+  return version;
+}
+
+std::vector<MessageVersion> MessageRepository::versions(int64_t emailId) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT email_id, version, spool_name, content_hash, size, created_at, created_by FROM message_versions "
+          "WHERE email_id = ? ORDER BY version",
+        bind(Poco::Int64(emailId));
+    st.execute();
+    RecordSet rs(st);
+    std::vector<MessageVersion> out;
+    for (size_t r = 0; r < rs.rowCount(); ++r) {
+      out.push_back({i64(rs, 0, r), static_cast<int>(i64(rs, 1, r)), str(rs, 2, r), str(rs, 3, r), i64(rs, 4, r),
+                     i64(rs, 5, r), str(rs, 6, r)});
+    }
+    return out;
+  });
+}
+
+void MessageRepository::recordRelayAttempt(int64_t emailId, const std::string& upstream, int64_t at, bool ok,
+                                           const std::string& reply) {
+  db_->locked([&](Poco::Data::Session& s) {
+    s << "INSERT INTO relays (email_id, upstream, at, ok, reply) VALUES (?, ?, ?, ?, ?)", bind(Poco::Int64(emailId)),
+        bind(upstream), bind(Poco::Int64(at)), bind(int(ok ? 1 : 0)), bind(reply), now;
+    return 0;
+  });
+}
+
+}  // namespace mg::store

@@ -1,0 +1,105 @@
+#include "store/Migrations.h"
+
+namespace mg::store {
+
+const std::vector<std::vector<std::string>>& migrations() {
+  static const std::vector<std::vector<std::string>> kMigrations = {
+      // v1: the foundation
+      {
+          R"(CREATE TABLE messages (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               source TEXT NOT NULL CHECK (source IN ('smtp','imap')),
+               account_id INTEGER,
+               status TEXT NOT NULL,
+               message_id TEXT NOT NULL DEFAULT '',
+               mail_from TEXT NOT NULL DEFAULT '',
+               rcpt_to TEXT NOT NULL DEFAULT '',
+               from_header TEXT NOT NULL DEFAULT '',
+               to_header TEXT NOT NULL DEFAULT '',
+               subject TEXT NOT NULL DEFAULT '',
+               received_at INTEGER NOT NULL,
+               size INTEGER NOT NULL,
+               has_attachments INTEGER NOT NULL DEFAULT 0,
+               content_hash TEXT NOT NULL,
+               spool_name TEXT NOT NULL UNIQUE,
+               current_version INTEGER NOT NULL DEFAULT 1,
+               rule_id INTEGER,
+               rule_name TEXT NOT NULL DEFAULT '',
+               auto_release_at INTEGER NOT NULL DEFAULT 0,
+               failure_reason TEXT NOT NULL DEFAULT '',
+               attempts INTEGER NOT NULL DEFAULT 0,
+               next_attempt_at INTEGER NOT NULL DEFAULT 0,
+               release_to TEXT NOT NULL DEFAULT '',
+               released_at INTEGER NOT NULL DEFAULT 0,
+               updated_at INTEGER NOT NULL,
+               imap_uid INTEGER NOT NULL DEFAULT 0,
+               imap_uidvalidity INTEGER NOT NULL DEFAULT 0))",
+          "CREATE INDEX messages_status ON messages(status, id)",
+          "CREATE INDEX messages_hash ON messages(content_hash)",
+          "CREATE INDEX messages_auto_release ON messages(status, auto_release_at)",
+          R"(CREATE TABLE message_versions (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               email_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+               version INTEGER NOT NULL,
+               spool_name TEXT NOT NULL UNIQUE,
+               content_hash TEXT NOT NULL,
+               size INTEGER NOT NULL,
+               created_at INTEGER NOT NULL,
+               created_by TEXT NOT NULL,
+               UNIQUE (email_id, version)))",
+          R"(CREATE TABLE relays (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               email_id INTEGER NOT NULL,
+               upstream TEXT NOT NULL,
+               at INTEGER NOT NULL,
+               ok INTEGER NOT NULL,
+               reply TEXT NOT NULL))",
+          "CREATE INDEX relays_email ON relays(email_id)",
+          R"(CREATE TABLE audit (
+               seq INTEGER PRIMARY KEY AUTOINCREMENT,
+               at INTEGER NOT NULL,
+               user TEXT NOT NULL,
+               action TEXT NOT NULL,
+               email_id INTEGER,
+               details TEXT NOT NULL,
+               prev_hash TEXT NOT NULL,
+               hash TEXT NOT NULL))",
+          R"(CREATE TABLE users (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               username TEXT NOT NULL UNIQUE,
+               password_hash TEXT NOT NULL,
+               role TEXT NOT NULL CHECK (role IN ('admin','reviewer')),
+               created_at INTEGER NOT NULL))",
+          R"(CREATE TABLE tokens (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               name TEXT NOT NULL,
+               token_hash TEXT NOT NULL UNIQUE,
+               role TEXT NOT NULL CHECK (role IN ('admin','reviewer')),
+               created_by TEXT NOT NULL,
+               created_at INTEGER NOT NULL,
+               last_used_at INTEGER NOT NULL DEFAULT 0))",
+          R"(CREATE TABLE notifications (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               type TEXT NOT NULL,
+               severity TEXT NOT NULL CHECK (severity IN ('critical','warning','info')),
+               message TEXT NOT NULL,
+               email_id INTEGER,
+               created_at INTEGER NOT NULL,
+               acknowledged INTEGER NOT NULL DEFAULT 0))",
+          R"(CREATE TABLE rules (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               name TEXT NOT NULL,
+               scope TEXT NOT NULL CHECK (scope IN ('smtp','imap','all')),
+               account_id INTEGER,
+               match_json TEXT NOT NULL,
+               action TEXT NOT NULL CHECK (action IN ('hold','pass')),
+               auto_release_minutes INTEGER NOT NULL DEFAULT 0,
+               priority INTEGER NOT NULL DEFAULT 100,
+               enabled INTEGER NOT NULL DEFAULT 1,
+               created_at INTEGER NOT NULL))",
+      },
+  };
+  return kMigrations;
+}
+
+}  // namespace mg::store

@@ -1,0 +1,139 @@
+#include "store/UserRepository.h"
+
+#include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/Statement.h>
+
+#include "store/Rows.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+namespace mg::store {
+namespace {
+
+std::vector<UserRecord> userRows(Statement& st) {
+  st.execute();
+  RecordSet rs(st);
+  std::vector<UserRecord> out;
+  for (size_t r = 0; r < rs.rowCount(); ++r) {
+    out.push_back({detail::i64(rs, 0, r), detail::str(rs, 1, r), detail::str(rs, 2, r), detail::str(rs, 3, r),
+                   detail::i64(rs, 4, r)});
+  }
+  return out;
+}
+
+std::vector<TokenRecord> tokenRows(Statement& st) {
+  st.execute();
+  RecordSet rs(st);
+  std::vector<TokenRecord> out;
+  for (size_t r = 0; r < rs.rowCount(); ++r) {
+    out.push_back({detail::i64(rs, 0, r), detail::str(rs, 1, r), detail::str(rs, 2, r), detail::str(rs, 3, r),
+                   detail::str(rs, 4, r), detail::i64(rs, 5, r), detail::i64(rs, 6, r)});
+  }
+  return out;
+}
+
+const char* kTokenColumns = "id, name, token_hash, role, created_by, created_at, last_used_at";
+
+}  // namespace
+
+bool UserRepository::addUser(const UserRecord& u) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
+    if (n > 0) return false;
+    s << "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)", bind(u.username),
+        bind(u.passwordHash), bind(u.role), bind(Poco::Int64(u.createdAt)), now;
+    return true;
+  });
+}
+
+std::optional<UserRecord> UserRepository::findUser(const std::string& username) {
+  return db_->locked([&](Poco::Data::Session& s) -> std::optional<UserRecord> {
+    Statement st(s);
+    st << "SELECT id, username, password_hash, role, created_at FROM users WHERE username = ?", bind(username);
+    auto rows = userRows(st);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+std::vector<UserRecord> UserRepository::users() {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "SELECT id, username, password_hash, role, created_at FROM users ORDER BY username";
+    return userRows(st);
+  });
+}
+
+bool UserRepository::updateUser(const std::string& username, const std::optional<std::string>& passwordHash,
+                                const std::optional<std::string>& role) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET password_hash = COALESCE(?, password_hash), role = COALESCE(?, role) WHERE username = ?";
+    if (passwordHash) st, bind(*passwordHash); else st, bind(Poco::Data::Keywords::null);
+    if (role) st, bind(*role); else st, bind(Poco::Data::Keywords::null);
+    st, bind(username);
+    return st.execute() == 1;
+  });
+}
+
+bool UserRepository::removeUser(const std::string& username) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "DELETE FROM users WHERE username = ?", bind(username);
+    return st.execute() == 1;
+  });
+}
+
+int64_t UserRepository::userCount() {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(*) FROM users", into(n), now;
+    return static_cast<int64_t>(n);
+  });
+}
+
+int64_t UserRepository::addToken(const TokenRecord& t) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    s << "INSERT INTO tokens (name, token_hash, role, created_by, created_at) VALUES (?, ?, ?, ?, ?)", bind(t.name),
+        bind(t.tokenHash), bind(t.role), bind(t.createdBy), bind(Poco::Int64(t.createdAt)), now;
+    return db_->lastInsertId(s);
+  });
+}
+
+std::optional<TokenRecord> UserRepository::findTokenByHash(const std::string& tokenHash) {
+  return db_->locked([&](Poco::Data::Session& s) -> std::optional<TokenRecord> {
+    Statement st(s);
+    st << std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash = ?", bind(tokenHash);
+    auto rows = tokenRows(st);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+std::vector<TokenRecord> UserRepository::tokens() {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << std::string("SELECT ") + kTokenColumns + " FROM tokens ORDER BY id";
+    return tokenRows(st);
+  });
+}
+
+bool UserRepository::removeToken(int64_t id) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "DELETE FROM tokens WHERE id = ?", bind(Poco::Int64(id));
+    return st.execute() == 1;
+  });
+}
+
+void UserRepository::touchToken(int64_t id, int64_t atMillis) {
+  db_->locked([&](Poco::Data::Session& s) {
+    s << "UPDATE tokens SET last_used_at = ? WHERE id = ?", bind(Poco::Int64(atMillis)), bind(Poco::Int64(id)), now;
+    return 0;
+  });
+}
+
+}  // namespace mg::store

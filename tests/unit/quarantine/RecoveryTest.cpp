@@ -1,0 +1,38 @@
+#include "quarantine/QuarantineFixture.h"
+
+using namespace mg;
+
+class RecoveryTest : public test::QuarantineFixture {};
+
+TEST_F(RecoveryTest, InterruptedReleaseBecomesReleaseFailedWithReason) {
+  const int64_t id = acceptSample();
+  ASSERT_TRUE(messages_->transition(id, {"held"}, "releasing"));
+  auto report = service_->recoverAtStart();
+  EXPECT_EQ(report.interruptedReleases, 1);
+  auto m = messages_->get(id);
+  EXPECT_EQ(m->status, "release_failed");
+  EXPECT_NE(m->failureReason.find("restart"), std::string::npos);
+}
+
+TEST_F(RecoveryTest, OrphanSpoolFilesAreHeldOnceAndDuplicatesRemoved) {
+  const int64_t existing = acceptSample("known");
+  const std::string knownRaw = *service_->rawMessage(existing, true);
+  // A crash after the spool rename but before the row commit:
+  auto orphan = spool_->write({"x@example.org", {"y@example.org"}}, "Subject: orphan\r\n\r\nlost?\r\n");
+  ASSERT_TRUE(orphan.ok());
+  auto dup = spool_->write({"a@example.org", {"b@example.org"}}, knownRaw);
+  ASSERT_TRUE(dup.ok());
+  auto report = service_->recoverAtStart();
+  EXPECT_EQ(report.recovered, 1);
+  EXPECT_EQ(report.duplicates, 1);
+  store::MessageFilter f;
+  f.query = "orphan";
+  auto found = messages_->list(f);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].status, "held");
+  EXPECT_EQ(found[0].mailFrom, "x@example.org");
+  EXPECT_EQ(found[0].rcptTo, std::vector<std::string>{"y@example.org"});
+  // Running it again changes nothing.
+  auto second = service_->recoverAtStart();
+  EXPECT_EQ(second.recovered + second.duplicates, 0);
+}
