@@ -1,0 +1,170 @@
+#include "app/Daemon.h"
+
+#include "app/GateDelegate.h"
+#include "common/Clock.h"
+#include "common/Log.h"
+#include "common/Metrics.h"
+#include "common/SettingsLoader.h"
+#include "common/Text.h"
+#include "crypto/DeviceKey.h"
+#include "crypto/SelfSignedCertificate.h"
+#include "crypto/TokenHash.h"
+#include "health/HealthModel.h"
+#include "health/SmtpStats.h"
+#include "quarantine/QuarantineService.h"
+#include "quarantine/Scheduler.h"
+#include "relay/RelayPool.h"
+#include "smtp/SmtpServer.h"
+#include "spool/Spool.h"
+#include "store/AuditRepository.h"
+#include "store/Database.h"
+#include "store/NotificationRepository.h"
+#include "store/RuleRepository.h"
+#include "store/UserRepository.h"
+#include "web/ApiServer.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "0.0.0"
+#endif
+
+namespace mg::app {
+
+namespace {
+Poco::Logger& log() { return common::logger("app"); }
+}
+
+Daemon::Daemon(common::Settings settings, std::string configPath)
+    : settings_(std::move(settings)), configPath_(std::move(configPath)) {}
+
+Daemon::~Daemon() { stop(); }
+
+common::Status Daemon::openStorage() {
+  const std::string& dir = settings_.storage.dataDir;
+  if (auto st = lock_.acquire(dir); !st.ok()) return st;
+  auto db = store::Database::open(dir + "/mailgate.db");
+  if (!db) return db.status();
+  db_ = db.value();
+  spool_ = std::make_shared<spool::Spool>(dir + "/spool");
+  if (auto st = spool_->init(); !st.ok()) return st;
+  // The device key is made on first start so that secrets stored later (relay and IMAP
+  // passwords) always have a key; its problems are start-up errors, not surprises later.
+  if (auto key = crypto::DeviceKey::loadOrCreate(dir); !key) return key.status().withContext("storage.data_dir");
+  users_ = std::make_shared<store::UserRepository>(db_);
+  audit_ = std::make_shared<store::AuditRepository>(db_);
+  notifications_ = std::make_shared<store::NotificationRepository>(db_);
+  return common::Status::success();
+}
+
+common::Status Daemon::prepareTls(std::string& webCert, std::string& webKey) {
+  const bool smtpNeedsPair = settings_.smtp.starttls && settings_.smtp.tlsCert.empty();
+  const bool webNeedsPair = settings_.web.tls == "self-signed";
+  if (smtpNeedsPair || webNeedsPair) {
+    auto pair = crypto::SelfSignedCertificate::ensureSelfSigned(settings_.storage.dataDir + "/tls", settings_.smtp.hostname);
+    if (!pair) return pair.status().withContext("self-signed certificate in " + settings_.storage.dataDir + "/tls");
+    if (smtpNeedsPair) {
+      settings_.smtp.tlsCert = pair->certificate.string();
+      settings_.smtp.tlsKey = pair->privateKey.string();
+    }
+    if (webNeedsPair) {
+      webCert = pair->certificate.string();
+      webKey = pair->privateKey.string();
+    }
+  }
+  if (settings_.web.tls == "file") {
+    webCert = settings_.web.tlsCert;
+    webKey = settings_.web.tlsKey;
+  }
+  return common::Status::success();
+}
+
+common::Status Daemon::writeCliToken() {
+  // A fresh admin token for mailgatectl at each start; the previous one stops working.
+  for (const auto& t : users_->tokens()) {
+    if (t.name == "cli" && t.createdBy == "mailgated") users_->removeToken(t.id);
+  }
+  const std::string token = crypto::TokenHash::generateToken();
+  users_->addToken({0, "cli", crypto::TokenHash::hashToken(token), "admin", "mailgated",
+                    common::SystemClock::instance().nowMillis(), 0});
+  return writePrivateFile(settings_.storage.dataDir + "/cli.token", token + "\n");
+}
+
+void Daemon::writeSetupCodeIfNeeded() {
+  const std::string path = settings_.storage.dataDir + "/setup-code";
+  if (users_->userCount() > 0) {
+    std::remove(path.c_str());
+    return;
+  }
+  const std::string code = common::randomHex(8);
+  if (writePrivateFile(path, code + "\n").ok()) {
+    log().notice("no operator account yet: open the web page and enter setup code " + code +
+                 " (also in " + path + "), or run 'mailgatectl user add NAME --role admin'");
+  }
+}
+
+common::Status Daemon::start() {
+  common::Metrics::global().set("mailgate_build_info", {{"version", MG_VERSION}}, 1);
+  if (auto st = openStorage(); !st.ok()) return st;
+  std::string webCert, webKey;
+  if (auto st = prepareTls(webCert, webKey); !st.ok()) return st;
+
+  notifier_ = std::make_shared<quarantine::Notifier>(notifications_, common::SystemClock::instance());
+  auto ruleBook = std::make_shared<quarantine::RuleBook>(std::make_shared<store::RuleRepository>(db_));
+  quarantine::QuarantineOptions qopts{settings_.smtp.defaultAction, settings_.relay.retries,
+                                      settings_.relay.retryBaseSeconds, settings_.relay.retryMaxSeconds};
+  quarantine_ = std::make_shared<quarantine::QuarantineService>(
+      quarantine::QuarantineDeps{std::make_shared<store::MessageRepository>(db_), audit_, spool_, ruleBook, notifier_},
+      qopts);
+  relays_ = std::make_unique<relay::RelayPool>(settings_.upstreams, settings_.relay, settings_.smtp.hostname,
+                                               common::SystemClock::instance());
+  quarantine_->setDeliveryPort("smtp", relays_.get());
+  const auto recovery = quarantine_->recoverAtStart();
+  if (recovery.recovered > 0) {
+    notifier_->notify("recovered", "warning",
+                      std::to_string(recovery.recovered) + " message(s) found in the spool without a record were recovered as held");
+  }
+
+  smtpStats_ = std::make_shared<health::SmtpStats>();
+  smtpStats_->startMillis = common::SystemClock::instance().nowMillis();
+  health_ = std::make_shared<health::HealthModel>();
+  delegate_ = std::make_unique<GateDelegate>(*quarantine_, users_, smtpStats_, settings_.storage.dataDir,
+                                             settings_.health.diskMinFreeBytes);
+  smtp::SmtpServer::describeMetrics();
+  smtp_ = std::make_unique<smtp::SmtpServer>(settings_.smtp, *delegate_);
+  if (auto st = smtp_->start(); !st.ok()) return st;
+
+  web::ApiContext ctx;
+  ctx.settings = &settings_;
+  ctx.quarantine = quarantine_;
+  ctx.users = users_;
+  ctx.audit = audit_;
+  ctx.notifications = notifications_;
+  ctx.health = health_;
+  ctx.smtpStats = smtpStats_;
+  const std::string configPath = configPath_;
+  ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
+  ctx.releaseLimiter = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
+  web_ = std::make_unique<web::ApiServer>(ctx);
+  if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
+  registerHealthChecks();
+
+  if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");
+  writeSetupCodeIfNeeded();
+  scheduler_ = std::make_unique<quarantine::Scheduler>(*quarantine_);
+  scheduler_->start();
+  log().information("mailgated " + std::string(MG_VERSION) + " ready: smtp=" + settings_.smtp.listen.host + ":" +
+                    std::to_string(smtp_->port()) + " web=" + settings_.web.listen.host + ":" + std::to_string(web_->port()) +
+                    (webCert.empty() ? " (http)" : " (https)") + " data_dir=" + settings_.storage.dataDir);
+  return common::Status::success();
+}
+
+void Daemon::stop() {
+  // Reverse order: stop taking new work first, then let the workers finish.
+  if (web_) web_->stop();
+  if (smtp_) smtp_->stop();
+  if (scheduler_) scheduler_->stop();
+  web_.reset();
+  smtp_.reset();
+  scheduler_.reset();
+}
+
+}  // namespace mg::app

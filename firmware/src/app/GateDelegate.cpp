@@ -1,0 +1,60 @@
+#include "app/GateDelegate.h"
+
+#include <sys/statvfs.h>
+
+#include "common/Clock.h"
+#include "common/Log.h"
+#include "crypto/PasswordHash.h"
+
+namespace mg::app {
+
+GateDelegate::GateDelegate(quarantine::QuarantineService& quarantine, std::shared_ptr<store::UserRepository> users,
+                           std::shared_ptr<health::SmtpStats> stats, std::string dataDir, uint64_t minFreeBytes)
+    : quarantine_(quarantine),
+      users_(std::move(users)),
+      stats_(std::move(stats)),
+      dataDir_(std::move(dataDir)),
+      minFreeBytes_(minFreeBytes) {}
+
+uint64_t GateDelegate::freeBytes(const std::string& path) {
+  struct statvfs s {};
+  if (::statvfs(path.c_str(), &s) != 0) return 0;
+  return static_cast<uint64_t>(s.f_bavail) * s.f_frsize;
+}
+
+bool GateDelegate::diskHasRoom() { return freeBytes(dataDir_) >= minFreeBytes_; }
+
+bool GateDelegate::authenticate(const std::string& user, const std::string& password) {
+  try {
+    auto u = users_->findUser(user);
+    // Hash even for an unknown user so that timing does not tell which names exist.
+    static const std::string kDummy = crypto::PasswordHash::hash("not-a-real-password-xx");
+    return crypto::PasswordHash::verify(password, u ? u->passwordHash : kDummy) && u.has_value();
+  } catch (const std::exception& e) {
+    common::logger("smtp").error(std::string("AUTH lookup failed: ") + e.what());
+    return false;
+  }
+}
+
+smtp::AcceptResult GateDelegate::acceptMessage(const smtp::Envelope& env, std::string raw) {
+  quarantine::IntakeRequest req;
+  req.source = "smtp";
+  req.mailFrom = env.mailFrom;
+  req.rcptTo = env.rcptTo;
+  req.raw = std::move(raw);
+  auto r = quarantine_.accept(req);
+  if (!r) {
+    ++stats_->errors;
+    common::logger("smtp").error("message not accepted: " + r.errorMessage());
+    // Temporary: the client keeps the message and tries again; nothing is lost.
+    return {smtp::AcceptResult::Kind::TempFail, "451 4.3.0 Cannot store the message now; try again later", "tempfail"};
+  }
+  ++stats_->messages;
+  stats_->lastMessageMillis = common::SystemClock::instance().nowMillis();
+  const bool queued = r->status == "queued";
+  return {smtp::AcceptResult::Kind::Accepted,
+          "250 2.0.0 Ok: " + std::string(queued ? "queued for relay as " : "held as ") + std::to_string(r->id),
+          queued ? "relayed" : "held"};
+}
+
+}  // namespace mg::app

@@ -1,0 +1,53 @@
+// Daemon: the named checks behind /healthz (and, later, D-Bus and the LED).
+#include "app/Daemon.h"
+#include "app/GateDelegate.h"
+#include "common/Metrics.h"
+#include "health/HealthModel.h"
+#include "relay/RelayPool.h"
+#include "smtp/SmtpServer.h"
+#include "store/Database.h"
+#include "web/ApiServer.h"
+
+namespace mg::app {
+
+using health::CheckResult;
+using health::State;
+
+void Daemon::registerHealthChecks() {
+  auto db = db_;
+  health_->add("store", [db] {
+    db->schemaVersion();  // a query that throws when the database is unusable
+    return CheckResult{State::Ok, "schema " + std::to_string(db->schemaVersion())};
+  });
+  health_->add("smtp", [this] {
+    return smtp_ && smtp_->running() ? CheckResult{State::Ok, std::to_string(smtp_->activeSessions()) + " session(s)"}
+                                     : CheckResult{State::Failed, "the SMTP listener is not running"};
+  });
+  health_->add("web", [this] {
+    return web_ && web_->running() ? CheckResult{State::Ok, "listening"} : CheckResult{State::Failed, "not running"};
+  });
+  health_->add("watchers", [] { return CheckResult{State::Ok, "no IMAP accounts configured"}; });
+  const std::string dataDir = settings_.storage.dataDir;
+  const uint64_t minFree = settings_.health.diskMinFreeBytes;
+  common::Metrics::global().gaugeFunction("mailgate_disk_free_bytes",
+                                          [dataDir] { return static_cast<double>(GateDelegate::freeBytes(dataDir)); });
+  health_->add("disk", [dataDir, minFree] {
+    const uint64_t free = GateDelegate::freeBytes(dataDir);
+    const std::string text = std::to_string(free / (1024 * 1024)) + " MiB free (minimum " + std::to_string(minFree / (1024 * 1024)) + " MiB)";
+    return free >= minFree ? CheckResult{State::Ok, text} : CheckResult{State::Degraded, text + "; SMTP answers 452"};
+  });
+  health_->add("upstream", [this] {
+    if (relays_->size() == 0) return CheckResult{State::Degraded, "no upstream relay configured; releases cannot be delivered"};
+    std::string down;
+    bool anyUp = false;
+    for (const auto& u : relays_->status()) {
+      if (u.up) anyUp = true;
+      else down += (down.empty() ? "" : "; ") + u.name + ": " + u.lastError;
+    }
+    if (anyUp) return CheckResult{State::Ok, down.empty() ? "all relays up" : "some relays down: " + down};
+    return CheckResult{State::Degraded, "every relay is down: " + down};
+  });
+  health_->add("backup", [] { return CheckResult{State::Ok, "scheduled backups are not part of this version yet"}; });
+}
+
+}  // namespace mg::app

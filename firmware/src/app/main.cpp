@@ -1,0 +1,106 @@
+// mailgated: the mail gate daemon. Foreground process; systemd Type=notify.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "app/ConfigCheck.h"
+#include "app/Daemon.h"
+#include "common/Log.h"
+#include "common/SettingsLoader.h"
+#include "system/JournalChannel.h"
+#include "system/SystemdNotifier.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "0.0.0"
+#endif
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/mailgate/mailgate.ini";
+
+void usage() {
+  std::cout << "Usage: mailgated [--config PATH] [--check-config] [--version] [--help]\n"
+               "  --config PATH     configuration file (default " << kDefaultConfig << ")\n"
+               "  --check-config    print every configuration problem, one per line; exit 0 when none\n"
+               "  --version         print the version\n";
+}
+
+// The one-line style of CONTRACT §1: what is wrong and what to do.
+void fail(const std::string& message) {
+  std::string line = message;
+  if (line.find("address already in use") != std::string::npos && line.find("ss -ltnp") == std::string::npos) {
+    line += " (another mailgated running? see 'ss -ltnp')";
+  }
+  std::fprintf(stderr, "mailgated: %s\n", line.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string configPath = kDefaultConfig;
+  bool checkOnly = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") { usage(); return 0; }
+    if (a == "--version") { std::cout << "mailgated " << MG_VERSION << "\n"; return 0; }
+    if (a == "--check-config") { checkOnly = true; continue; }
+    if (a == "--config" && i + 1 < argc) { configPath = argv[++i]; continue; }
+    if (a.rfind("--config=", 0) == 0) { configPath = a.substr(9); continue; }
+    fail("unknown argument '" + a + "' (see 'mailgated --help')");
+    return 2;
+  }
+
+  auto loaded = mg::common::loadSettingsFromFile(configPath);
+  if (checkOnly) {
+    auto problems = loaded.problems;
+    if (loaded.ok()) {
+      auto env = mg::app::checkEnvironment(loaded.settings);
+      problems.insert(problems.end(), env.begin(), env.end());
+    }
+    for (const auto& p : problems) std::cout << p.toString() << "\n";
+    return problems.empty() ? 0 : 1;
+  }
+  if (!loaded.ok()) {
+    for (const auto& p : loaded.problems) fail(configPath + ": " + p.toString());
+    return 1;
+  }
+
+  // Block the stop signals before any thread exists, so that every thread inherits the
+  // mask and only the main thread's sigwait() sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  mg::common::setupLogging(loaded.settings.log.target, loaded.settings.log.level,
+                           std::getenv("JOURNAL_STREAM") || std::getenv("INVOCATION_ID") ? &mg::system::JournalChannel::create
+                                                                                         : nullptr);
+  try {
+    mg::app::Daemon daemon(loaded.settings, configPath);
+    if (auto st = daemon.start(); !st.ok()) {
+      fail(st.message());
+      return 1;
+    }
+    mg::system::notifyReady("accepting mail");
+    int sig = 0;
+    while (sigwait(&signals, &sig) == 0) {
+      if (sig == SIGHUP) {
+        mg::common::logger("app").information("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+        continue;
+      }
+      break;
+    }
+    mg::common::logger("app").information(std::string("stopping on ") + strsignal(sig));
+    mg::system::notifyStopping();
+    daemon.stop();
+  } catch (const std::exception& e) {
+    fail(std::string("fatal: ") + e.what());
+    return 1;
+  }
+  return 0;
+}

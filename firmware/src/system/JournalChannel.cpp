@@ -1,0 +1,41 @@
+#include "system/JournalChannel.h"
+
+#include <Poco/Message.h>
+#include <systemd/sd-journal.h>
+
+#include <string>
+#include <vector>
+
+namespace mg::system {
+
+namespace {
+int syslogPriority(Poco::Message::Priority p) {
+  switch (p) {
+    case Poco::Message::PRIO_FATAL: return 2;
+    case Poco::Message::PRIO_CRITICAL: return 2;
+    case Poco::Message::PRIO_ERROR: return 3;
+    case Poco::Message::PRIO_WARNING: return 4;
+    case Poco::Message::PRIO_NOTICE: return 5;
+    case Poco::Message::PRIO_INFORMATION: return 6;
+    default: return 7;
+  }
+}
+}  // namespace
+
+void JournalChannel::log(const Poco::Message& msg) {
+  std::vector<std::string> fields = {
+      "MESSAGE=" + msg.getSource() + ": " + msg.getText(),
+      "PRIORITY=" + std::to_string(syslogPriority(msg.getPriority())),
+      "SYSLOG_IDENTIFIER=mailgated",
+      "MAILGATE_MODULE=" + msg.getSource(),
+  };
+  for (const char* key : {"MAILGATE_EVENT", "MAILGATE_EMAIL_ID", "MAILGATE_ACCOUNT"}) {
+    if (msg.has(key)) fields.push_back(std::string(key) + "=" + msg.get(key));
+  }
+  std::vector<struct iovec> iov;
+  iov.reserve(fields.size());
+  for (auto& f : fields) iov.push_back({f.data(), f.size()});
+  sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+}
+
+}  // namespace mg::system

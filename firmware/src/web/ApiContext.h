@@ -1,0 +1,47 @@
+#pragma once
+// Everything the API handlers use, wired once by the app.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "common/Clock.h"
+#include "common/Settings.h"
+#include "common/TokenBucket.h"
+#include "health/HealthModel.h"
+#include "health/SmtpStats.h"
+#include "quarantine/QuarantineService.h"
+#include "store/AuditRepository.h"
+#include "store/NotificationRepository.h"
+#include "store/UserRepository.h"
+
+namespace mg::web {
+
+class RateLimiter {
+ public:
+  RateLimiter(const common::Clock& clock, unsigned perMinute) : clock_(clock), perMinute_(perMinute) {}
+  // 0 when allowed, else the seconds to wait (for Retry-After).
+  int64_t check(const std::string& key);
+
+ private:
+  const common::Clock& clock_;
+  unsigned perMinute_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<common::TokenBucket>> buckets_;
+};
+
+struct ApiContext {
+  const common::Settings* settings = nullptr;
+  std::shared_ptr<quarantine::QuarantineService> quarantine;
+  std::shared_ptr<store::UserRepository> users;
+  std::shared_ptr<store::AuditRepository> audit;
+  std::shared_ptr<store::NotificationRepository> notifications;
+  std::shared_ptr<health::HealthModel> health;
+  std::shared_ptr<health::SmtpStats> smtpStats;
+  std::function<std::vector<common::ConfigProblem>()> configProblems;
+  const common::Clock* clock = &common::SystemClock::instance();
+  std::shared_ptr<RateLimiter> releaseLimiter;
+};
+
+}  // namespace mg::web

@@ -1,0 +1,45 @@
+#pragma once
+// The HTTP(S) server for /api/v1, /healthz and /metrics on Poco's HTTPServer. It resolves
+// the caller (bearer token), checks the route's role, and turns any escaping exception
+// into a 500 problem — a handler bug must never take the daemon down.
+#include <Poco/Net/HTTPServer.h>
+
+#include <memory>
+
+#include "common/Settings.h"
+#include "common/Status.h"
+#include "web/ApiContext.h"
+#include "web/Router.h"
+
+namespace mg::web {
+
+class ApiServer {
+ public:
+  explicit ApiServer(ApiContext context);
+  ~ApiServer();
+
+  // tlsCert/tlsKey empty → plain HTTP (only allowed on loopback by the config check).
+  common::Status start(const common::HostPort& listen, const std::string& tlsCert, const std::string& tlsKey);
+  void stop();
+  uint16_t port() const { return port_; }
+  bool running() const { return server_ != nullptr; }
+  const Router& router() const { return router_; }
+
+  // Exposed for tests: dispatch one request through auth + routing.
+  void dispatch(RequestContext& ctx);
+
+ private:
+  bool authenticate(RequestContext& ctx);
+  ApiContext ctx_;
+  Router router_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t port_ = 0;
+};
+
+// Route tables, one file each.
+void addMessageRoutes(Router& r, ApiContext& c);
+void addRuleRoutes(Router& r, ApiContext& c);
+void addAdminRoutes(Router& r, ApiContext& c);
+void addHealthRoutes(Router& r, ApiContext& c);
+
+}  // namespace mg::web

@@ -1,0 +1,276 @@
+// /api/v1/messages: list, show, raw, edit, diff, release, discard, bulk, preflight.
+#include <Poco/JSON/Array.h>
+
+#include "common/Metrics.h"
+#include "common/Text.h"
+#include "mime/MessageParser.h"
+#include "web/ApiServer.h"
+#include "web/MessageJson.h"
+
+namespace mg::web {
+
+namespace {
+
+quarantine::Actor actorOf(const RequestContext& ctx) { return {ctx.principal->name, ctx.principal->role}; }
+
+// Release, discard and edit are rate limited per user (limits.release_per_minute).
+bool withinRate(RequestContext& ctx, ApiContext& c, const std::string& endpoint) {
+  const int64_t wait = c.releaseLimiter->check(ctx.principal->name);
+  if (wait == 0) return true;
+  common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", endpoint}});
+  ctx.response().set("Retry-After", std::to_string(wait));
+  ctx.sendProblem(429, "Too many requests",
+                  "at most " + std::to_string(c.settings->limits.releasePerMinute) + " changes per minute; retry in " +
+                      std::to_string(wait) + " s");
+  return false;
+}
+
+bool validAddress(const std::string& a) {
+  return !a.empty() && a.size() <= 254 && a.find('@') != std::string::npos &&
+         a.find_first_of(" \t\r\n<>,;\"") == std::string::npos;
+}
+
+// Parses {"to":[…]}; sends 400 and returns false when malformed.
+bool readRecipients(RequestContext& ctx, const Poco::JSON::Object::Ptr& body, std::optional<std::vector<std::string>>& to) {
+  if (!body->has("to") || body->get("to").isEmpty()) return true;
+  auto arr = body->getArray("to");
+  if (!arr) {
+    ctx.sendProblem(400, "Bad request", "'to' must be an array of addresses");
+    return false;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string a = arr->get(i).isString() ? arr->get(i).convert<std::string>() : "";
+    if (!validAddress(a)) {
+      ctx.sendProblem(400, "Bad request", "'" + common::sanitize(a, 80) + "' is not an e-mail address");
+      return false;
+    }
+    out.push_back(a);
+  }
+  if (out.empty()) {
+    ctx.sendProblem(400, "Bad request", "'to' must name at least one address");
+    return false;
+  }
+  to = out;
+  return true;
+}
+
+Poco::JSON::Object::Ptr actionJson(const quarantine::ActionResult& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(r.id));
+  o->set("status", r.status);
+  if (!r.detail.empty() && r.outcome != quarantine::Outcome::Done) o->set("error", r.detail);
+  return o;
+}
+
+void sendRelease(RequestContext& ctx, const quarantine::ActionResult& r) {
+  using quarantine::Outcome;
+  switch (r.outcome) {
+    case Outcome::Done:
+    case Outcome::AlreadyDone: {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+      o->set("id", static_cast<Poco::Int64>(r.id));
+      o->set("status", "released");
+      o->set("already_released", r.outcome == Outcome::AlreadyDone);
+      ctx.sendJson(200, o);
+      return;
+    }
+    case Outcome::NotFound: ctx.sendProblem(404, "Not found", r.detail); return;
+    case Outcome::Conflict: ctx.sendProblem(409, "Conflict", r.detail); return;
+    case Outcome::Invalid: ctx.sendProblem(409, "Conflict", r.detail); return;
+    case Outcome::Failed: {
+      Poco::JSON::Object::Ptr extra = new Poco::JSON::Object;
+      extra->set("id", static_cast<Poco::Int64>(r.id));
+      extra->set("status", "release_failed");
+      extra->set("http_status", 502);
+      ctx.sendProblem(502, "Release failed", r.detail, extra);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void addMessageRoutes(Router& r, ApiContext& c) {
+  r.add("GET", "/api/v1/messages", Access::Reader, [&c](RequestContext& ctx) {
+    store::MessageFilter f;
+    f.status = ctx.query("status");
+    f.source = ctx.query("source");
+    f.query = ctx.query("q");
+    auto account = ctx.intQuery("account", 0, 0, INT64_MAX);
+    auto limit = ctx.intQuery("limit", 50, 1, 500);
+    auto before = ctx.intQuery("before", 0, 0, INT64_MAX);
+    if (!account || !limit || !before) return;
+    f.accountId = *account;
+    f.limit = static_cast<int>(*limit) + 1;  // one more tells whether there is a next page
+    f.beforeId = *before;
+    auto rows = c.quarantine->messages().list(f);
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    const size_t shown = std::min(rows.size(), static_cast<size_t>(*limit));
+    for (size_t i = 0; i < shown; ++i) items->add(messageItem(rows[i]));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("items", items);
+    if (rows.size() > shown) o->set("next", std::to_string(rows[shown - 1].id));
+    else o->set("next", Poco::Dynamic::Var());
+    ctx.sendJson(200, o);
+  });
+
+  r.add("GET", "/api/v1/messages/{id}", Access::Reader, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto m = c.quarantine->messages().get(*id);
+    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+    mime::MessageSummary summary;
+    auto raw = c.quarantine->rawMessage(*id, false);
+    if (raw) {
+      if (auto s = mime::parseMessage(raw.value()); s) summary = s.value();
+    }
+    auto o = messageDetail(*m, summary, c.quarantine->messages().versions(*id));
+    if (!raw) o->set("spool_error", raw.errorMessage());
+    ctx.sendJson(200, o);
+  });
+
+  r.add("GET", "/api/v1/messages/{id}/raw", Access::Reader, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    const std::string version = ctx.query("version", "current");
+    if (version != "current" && version != "original") {
+      return ctx.sendProblem(400, "Bad request", "version must be 'original' or 'current'");
+    }
+    auto raw = c.quarantine->rawMessage(*id, version == "original");
+    if (!raw) return ctx.sendProblem(404, "Not found", raw.errorMessage());
+    ctx.response().set("Content-Disposition", "attachment; filename=\"message-" + std::to_string(*id) + ".eml\"");
+    ctx.sendText(200, "message/rfc822", raw.value());
+  });
+
+  r.add("PATCH", "/api/v1/messages/{id}", Access::Reviewer, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto body = ctx.readJsonObject();
+    if (!body) return;
+    std::optional<std::string> subject, text;
+    for (const auto& [k, v] : *body) {
+      if (k != "subject" && k != "text") return ctx.sendProblem(400, "Bad request", "only 'subject' and 'text' can be edited");
+      if (!v.isString()) return ctx.sendProblem(400, "Bad request", "'" + k + "' must be a string");
+      (k == "subject" ? subject : text) = v.convert<std::string>();
+    }
+    if (!withinRate(ctx, c, "edit")) return;
+    auto e = c.quarantine->edit(*id, actorOf(ctx), subject, text);
+    using quarantine::Outcome;
+    if (e.outcome == Outcome::NotFound) return ctx.sendProblem(404, "Not found", e.detail);
+    if (e.outcome == Outcome::Conflict) return ctx.sendProblem(409, "Conflict", e.detail);
+    if (e.outcome == Outcome::Invalid) return ctx.sendProblem(422, "Cannot edit", e.detail);
+    if (e.outcome != Outcome::Done) return ctx.sendProblem(500, "Edit failed", e.detail);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", static_cast<Poco::Int64>(*id));
+    o->set("version", e.version);
+    o->set("diff", e.diff);
+    ctx.sendJson(200, o);
+  });
+
+  r.add("GET", "/api/v1/messages/{id}/diff", Access::Reader, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto d = c.quarantine->diff(*id);
+    if (!d) return ctx.sendProblem(404, "Not found", d.errorMessage());
+    ctx.sendText(200, "text/x-diff; charset=utf-8", d.value());
+  });
+
+  r.add("POST", "/api/v1/messages/{id}/release", Access::Reviewer, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto body = ctx.readJsonObject(true);
+    if (!body) return;
+    std::optional<std::vector<std::string>> to;
+    if (!readRecipients(ctx, body, to)) return;
+    if (!withinRate(ctx, c, "release")) return;
+    sendRelease(ctx, c.quarantine->release(*id, actorOf(ctx), to));
+  });
+
+  r.add("POST", "/api/v1/messages/{id}/discard", Access::Reviewer, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    if (!withinRate(ctx, c, "discard")) return;
+    auto res = c.quarantine->discard(*id, actorOf(ctx));
+    using quarantine::Outcome;
+    if (res.outcome == Outcome::NotFound) return ctx.sendProblem(404, "Not found", res.detail);
+    if (res.outcome == Outcome::Conflict) return ctx.sendProblem(409, "Conflict", res.detail);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", static_cast<Poco::Int64>(*id));
+    o->set("status", "discarded");
+    o->set("already_discarded", res.outcome == Outcome::AlreadyDone);
+    ctx.sendJson(200, o);
+  });
+
+  for (const std::string action : {"release", "discard"}) {
+    r.add("POST", "/api/v1/messages/" + action, Access::Reviewer, [&c, action](RequestContext& ctx) {
+      auto body = ctx.readJsonObject();
+      if (!body) return;
+      auto ids = body->getArray("ids");
+      if (!ids || ids->size() == 0 || ids->size() > 500) {
+        return ctx.sendProblem(400, "Bad request", "'ids' must be an array of 1 to 500 message ids");
+      }
+      Poco::JSON::Array::Ptr results = new Poco::JSON::Array;
+      for (size_t i = 0; i < ids->size(); ++i) {
+        const auto v = ids->get(i);
+        quarantine::ActionResult res;
+        if (!v.isInteger()) {
+          res = {quarantine::Outcome::Invalid, 0, "", "not a message id"};
+        } else if (int64_t wait = c.releaseLimiter->check(ctx.principal->name); wait > 0) {
+          common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", action}});
+          res = {quarantine::Outcome::Invalid, v.convert<Poco::Int64>(), "", "rate limited; retry in " + std::to_string(wait) + " s"};
+        } else {
+          const quarantine::Actor actor = actorOf(ctx);
+          res = action == "release" ? c.quarantine->release(v.convert<Poco::Int64>(), actor)
+                                    : c.quarantine->discard(v.convert<Poco::Int64>(), actor);
+        }
+        auto item = actionJson(res);
+        if (res.outcome == quarantine::Outcome::AlreadyDone) item->set("already", true);
+        if (res.outcome == quarantine::Outcome::Failed && action == "release") item->set("status", "release_failed");
+        results->add(item);
+      }
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+      o->set("results", results);
+      ctx.sendJson(200, o);
+    });
+  }
+
+  r.add("GET", "/api/v1/messages/{id}/preflight", Access::Reader, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto m = c.quarantine->messages().get(*id);
+    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+    Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
+    const auto& ups = c.settings->upstreams;
+    if (m->source == "smtp" && ups.empty()) warnings->add("no upstream relay is configured; a release cannot be delivered");
+    if (!ups.empty()) {
+      const auto& u = ups.front();
+      const std::string fromAddr = common::toLower(m->fromHeader.empty() ? m->mailFrom : m->fromHeader);
+      if (!u.username.empty() && u.username.find('@') != std::string::npos &&
+          fromAddr.find(common::toLower(u.username)) == std::string::npos) {
+        warnings->add("From '" + m->fromHeader + "' does not match the relay login '" + u.username +
+                      "'; the relay may refuse or rewrite it");
+      }
+      if (u.maxMessageBytes > 0 && static_cast<uint64_t>(m->size) > u.maxMessageBytes) {
+        warnings->add("size " + std::to_string(m->size) + " bytes is over relay " + u.name + "'s limit of " +
+                      std::to_string(u.maxMessageBytes));
+      }
+    }
+    const auto& allowed = c.settings->relay.allowedDomains;
+    if (!allowed.empty()) {
+      for (const auto& rcpt : m->rcptTo) {
+        const std::string domain = common::toLower(rcpt.substr(rcpt.find('@') + 1));
+        bool ok = false;
+        for (const auto& a : allowed) ok |= common::toLower(a) == domain;
+        if (!ok) warnings->add("recipient " + rcpt + " is outside the allowed domains");
+      }
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", static_cast<Poco::Int64>(*id));
+    o->set("ok", warnings->size() == 0);
+    o->set("warnings", warnings);
+    ctx.sendJson(200, o);
+  });
+}
+
+}  // namespace mg::web
