@@ -1,0 +1,26 @@
+#pragma once
+// The per-session knobs, taken from SmtpSettings by the server (or set by tests directly).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace mg::common {
+struct SmtpSettings;
+}
+
+namespace mg::smtp {
+
+struct SessionOptions {
+  std::string hostname = "mailgate.local";
+  std::string clientAddress;          // for the envelope and the log line
+  uint64_t maxMessageBytes = 26214400;
+  unsigned maxRecipients = 100;
+  size_t maxLineBytes = 1000;         // a DATA line, CRLF included (RFC 5321 §4.5.3.1.6)
+  bool requireAuth = false;
+  bool tlsAvailable = false;          // STARTTLS can be offered (the transport has a context)
+  unsigned maxErrors = 10;            // negative replies before 421 and close
+
+  static SessionOptions fromSettings(const common::SmtpSettings& settings, bool tlsAvailable);
+};
+
+}  // namespace mg::smtp

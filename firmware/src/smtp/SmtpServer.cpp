@@ -1,0 +1,151 @@
+#include "smtp/SmtpServer.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/TCPServerParams.h>
+#include <Poco/ThreadPool.h>
+
+#include <cerrno>
+#include <thread>
+
+#include "common/Log.h"
+#include "common/Metrics.h"
+#include "smtp/ServerContext.h"
+#include "smtp/SmtpConnection.h"
+
+namespace mg::smtp {
+namespace {
+
+Poco::Logger& log() { return common::logger("smtp"); }
+
+// Threads beyond maxSessions, so that a client over the limit is told 421 at once instead
+// of waiting in the accept queue for a slot.
+constexpr int kRefusalThreads = 4;
+
+class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  explicit ConnectionFactory(std::shared_ptr<detail::ServerContext> c) : context_(std::move(c)) {}
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new detail::SmtpConnection(socket, context_);
+  }
+
+ private:
+  std::shared_ptr<detail::ServerContext> context_;
+};
+
+std::string bindError(const common::HostPort& listen, const Poco::Exception& e) {
+  std::string what = e.displayText();
+  if (e.code() == EADDRINUSE || what.find("already in use") != std::string::npos) {
+    what = "address already in use";
+  } else if (e.code() == EACCES) {
+    what = "permission denied (ports below 1024 need CAP_NET_BIND_SERVICE)";
+  }
+  return "smtp.listen " + listen.host + ":" + std::to_string(listen.port) + ": " + what;
+}
+
+}  // namespace
+
+SmtpServer::SmtpServer(common::SmtpSettings settings, SmtpSessionDelegate& delegate)
+    : context_(std::make_shared<detail::ServerContext>(std::move(settings), delegate)) {}
+
+SmtpServer::~SmtpServer() { stop(std::chrono::milliseconds(0)); }
+
+bool SmtpServer::tlsAvailable() const { return !context_->tls.isNull(); }
+
+unsigned SmtpServer::activeSessions() const { return context_->active.load(); }
+
+void SmtpServer::setPollInterval(std::chrono::milliseconds slice) { context_->pollSlice = slice; }
+
+void SmtpServer::describeMetrics() {
+  auto& m = common::Metrics::global();
+  m.describe("mailgate_smtp_sessions_active", "gauge", "SMTP sessions open now");
+  m.describe("mailgate_smtp_messages_total", "counter", "Messages at the end of DATA, by result");
+  // Every result shows from the first scrape, at 0, so that rate() and alerts see a series.
+  for (const char* result : {"held", "relayed", "rejected", "tempfail"}) {
+    m.increment("mailgate_smtp_messages_total", {{"result", result}}, 0.0);
+  }
+}
+
+common::Status SmtpServer::start() {
+  if (server_) return common::Status::success();
+  const auto& s = context_->settings;
+  context_->stopping = false;  // a server may be started again after stop()
+  context_->forceClose = false;
+  describeMetrics();
+  common::Metrics::global().set("mailgate_smtp_sessions_active", 0.0);
+  if (s.starttls && !s.tlsCert.empty() && !s.tlsKey.empty()) {
+    try {
+      Poco::Net::Context::Params params;
+      params.certificateFile = s.tlsCert;
+      params.privateKeyFile = s.tlsKey;
+      params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // clients present no certificate
+      params.loadDefaultCAs = false;
+      params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
+      context_->tls = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+      context_->tls->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    } catch (const Poco::Exception& e) {
+      return common::Status::error("smtp.tls_cert " + s.tlsCert + " / smtp.tls_key " + s.tlsKey + ": " +
+                                   e.displayText());
+    }
+  }
+  Poco::Net::ServerSocket socket;
+  try {
+    const Poco::Net::SocketAddress address(s.listen.host, s.listen.port);
+    // SO_REUSEADDR for quick restarts; never SO_REUSEPORT, which would let a second daemon
+    // bind the same port silently.
+    socket.bind(address, true, false);
+    socket.listen(64);
+    port_ = socket.address().port();
+  } catch (const Poco::Exception& e) {
+    return common::Status::error(bindError(s.listen, e));
+  }
+  const int threads = static_cast<int>(s.maxSessions) + kRefusalThreads;
+  try {
+    pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60);
+    Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
+    params->setMaxThreads(threads);
+    params->setMaxQueued(threads * 2);
+    server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(context_), *pool_, socket, params);
+    server_->start();
+  } catch (const Poco::Exception& e) {
+    server_.reset();
+    pool_.reset();
+    return common::Status::error("smtp: cannot start the listener: " + e.displayText());
+  }
+  log().information("smtp listening on %s:%hu (STARTTLS %s)", s.listen.host, port_,
+                    std::string(tlsAvailable() ? "on" : "off"));
+  return common::Status::success();
+}
+
+void SmtpServer::stop(std::chrono::milliseconds grace) {
+  if (!server_) return;
+  context_->stopping = true;
+  try {
+    server_->stop();  // no more accepts; queued, not yet started connections are dropped
+  } catch (const Poco::Exception& e) {
+    log().warning("smtp stop: %s", e.displayText());
+  }
+  const auto waitFor = [this](std::chrono::milliseconds d) {
+    const auto until = std::chrono::steady_clock::now() + d;
+    while (context_->active.load() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  waitFor(grace);
+  if (context_->active.load() > 0) {
+    log().warning("smtp stop: %u sessions still busy after the grace period, closing them",
+                  context_->active.load());
+    context_->forceClose = true;
+  }
+  // Each session notices within one poll slice; a delegate call in progress is waited for.
+  pool_->joinAll();
+  server_.reset();
+  pool_.reset();
+  log().information("smtp stopped");
+}
+
+}  // namespace mg::smtp

@@ -1,0 +1,38 @@
+#pragma once
+// How a session talks to its owner (the app wires it to spool + store + rules). The smtp
+// module knows nothing of storage: it hands over an envelope and the raw bytes and sends back
+// exactly the reply it is given. One delegate serves every session of a server, from the
+// server's worker threads at once: implementations must be thread-safe.
+#include <string>
+#include <vector>
+
+namespace mg::smtp {
+
+struct Envelope {
+  std::string heloName;       // as the client sent it (not sanitised)
+  std::string clientAddress;  // "192.0.2.7:51234"
+  std::string authUser;       // empty when not authenticated
+  std::string mailFrom;       // "" for the null sender <>
+  std::vector<std::string> rcptTo;
+  bool eightBitMime = false;  // MAIL ... BODY=8BITMIME
+  bool tls = false;           // STARTTLS was completed
+};
+
+struct AcceptResult {
+  enum class Kind { Accepted, TempFail, Reject };
+  Kind kind = Kind::TempFail;
+  std::string reply;         // one full reply line without CRLF, e.g. "250 2.0.0 Ok: held as 42"
+  std::string metricResult;  // "held" | "relayed" | "tempfail" | "rejected"
+};
+
+class SmtpSessionDelegate {
+ public:
+  virtual ~SmtpSessionDelegate() = default;
+  virtual bool diskHasRoom() = 0;  // false → MAIL gets 452 4.3.1
+  virtual bool authenticate(const std::string& user, const std::string& password) = 0;
+  // raw = the message after dot-unstuffing, every line ending in CRLF. Return only once the
+  // message is durable when the kind is Accepted: the session sends `reply` as it is.
+  virtual AcceptResult acceptMessage(const Envelope& env, std::string raw) = 0;
+};
+
+}  // namespace mg::smtp
