@@ -25,7 +25,7 @@ common::Status DataDirLock::acquire(const std::string& dataDir) {
   if (fd_ < 0) return common::Status::error("storage.data_dir " + path + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     return common::Status::error("storage.data_dir " + dataDir +
-                                 ": another mailgated is using this data directory (see 'systemctl status mailgated')");
+                                 ": already in use by another mailgated (see 'systemctl status mailgated')");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::write(fd_, pid.data(), pid.size());

@@ -54,6 +54,9 @@ void addRuleRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/rules", Access::Admin, [&c](RequestContext& ctx) {
     auto body = ctx.readJsonObject();
     if (!body) return;
+    for (const char* required : {"name", "action"}) {
+      if (!body->has(required)) return ctx.sendProblem(422, "Invalid rule", std::string("'") + required + "' is required");
+    }
     auto rule = rules::ruleFromJson(body);
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     auto record = quarantine::RuleBook::toRecord(rule.value());
