@@ -1,0 +1,133 @@
+#include "mime/MessageEditor.h"
+
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "common/Text.h"
+#include "mime/detail/GMimeSupport.h"
+#include "mime/detail/PartWalker.h"
+
+namespace mg::mime {
+
+namespace {
+
+using detail::GObjectPtr;
+
+// RFC 5322 line limit without the CRLF; longer lines must be encoded.
+constexpr size_t kMaxLineOctets = 998;
+
+// A header value must stay one header: CR/LF/NUL from a web form would start a new one.
+std::string headerSafe(const std::string& value) {
+  std::string out = value;
+  for (char& c : out) {
+    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+  }
+  return detail::validUtf8(out.c_str());
+}
+
+// LF line endings, no NUL, valid UTF-8: GMime's encoders and the DOS newline filter then
+// produce clean CRLF output (a stray CR would be QP-encoded as "=0D").
+std::string normaliseText(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r') {
+      out += '\n';
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else if (c != '\0') {
+      out += c;
+    }
+  }
+  return detail::validUtf8(out.c_str());
+}
+
+GMimeContentEncoding chooseEncoding(const std::string& text) {
+  size_t lineLength = 0;
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+    lineLength = c == '\n' ? 0 : lineLength + 1;
+    if (lineLength > kMaxLineOctets) return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+  }
+  return GMIME_CONTENT_ENCODING_7BIT;
+}
+
+// text/plain; charset=utf-8, keeping other parameters except format/delsp: format=flowed
+// would make readers re-wrap the reviewer's text, which was not written as flowed.
+void setUtf8PlainContentType(GMimeObject* object) {
+  std::vector<std::pair<std::string, std::string>> keep;
+  if (GMimeContentType* old = g_mime_object_get_content_type(object)) {
+    GMimeParamList* params = g_mime_content_type_get_parameters(old);
+    const int count = params != nullptr ? g_mime_param_list_length(params) : 0;
+    for (int i = 0; i < count; ++i) {
+      GMimeParam* param = g_mime_param_list_get_parameter_at(params, i);
+      const char* name = param != nullptr ? g_mime_param_get_name(param) : nullptr;
+      const char* value = param != nullptr ? g_mime_param_get_value(param) : nullptr;
+      if (name == nullptr || value == nullptr) continue;
+      if (common::iequals(name, "charset") || common::iequals(name, "format") || common::iequals(name, "delsp")) {
+        continue;
+      }
+      keep.emplace_back(name, value);
+    }
+  }
+  GObjectPtr<GMimeContentType> contentType(g_mime_content_type_new("text", "plain"));
+  g_mime_content_type_set_parameter(contentType.get(), "charset", "utf-8");
+  for (const auto& [name, value] : keep) g_mime_content_type_set_parameter(contentType.get(), name.c_str(), value.c_str());
+  g_mime_object_set_content_type(object, contentType.get());  // takes its own reference
+}
+
+void replaceText(GMimePart* part, const std::string& newText) {
+  const std::string text = normaliseText(newText);
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
+  // DEFAULT: the stream holds decoded bytes; GMime encodes them when writing.
+  GObjectPtr<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part, content.get());  // takes its own reference
+  g_mime_part_set_content_encoding(part, chooseEncoding(text));
+  setUtf8PlainContentType(detail::asObject(part));
+}
+
+struct FormatOptionsFree {
+  void operator()(GMimeFormatOptions* o) const { g_mime_format_options_free(o); }
+};
+
+common::Result<std::string> serialise(GMimeMessage* message) {
+  // Per call, not the shared default options: those are global state.
+  std::unique_ptr<GMimeFormatOptions, FormatOptionsFree> options(g_mime_format_options_new());
+  g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_DOS);
+  GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
+  if (g_mime_object_write_to_stream(detail::asObject(message), options.get(), sink.get()) < 0) {
+    return common::Result<std::string>::error("editing message: writing the new version failed");
+  }
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(reinterpret_cast<GMimeStreamMem*>(sink.get()));
+  if (bytes == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
+}
+
+}  // namespace
+
+common::Result<std::string> editMessage(std::string_view raw, const std::optional<std::string>& newSubject,
+                                        const std::optional<std::string>& newText) {
+  try {
+    auto parsed = detail::parseMime(raw, detail::Headerless::kRefuse);
+    if (!parsed) return parsed.status().withContext("editing message");
+    GMimeMessage* message = parsed->get();
+    if (newText) {
+      GMimePart* body = detail::findBodyTextPart(message);
+      if (body == nullptr) {
+        return common::Result<std::string>::error("editing message: it has no text/plain body part to replace");
+      }
+      replaceText(body, *newText);
+      // The part now carries MIME headers; a message that had none must declare MIME.
+      if (g_mime_object_get_header(detail::asObject(message), "MIME-Version") == nullptr) {
+        g_mime_object_set_header(detail::asObject(message), "MIME-Version", "1.0", nullptr);
+      }
+    }
+    if (newSubject) g_mime_message_set_subject(message, headerSafe(*newSubject).c_str(), "utf-8");
+    return serialise(message);
+  } catch (const std::exception& e) {  // std::bad_alloc from our own containers
+    return common::Result<std::string>::error(std::string("editing message: ") + e.what());
+  }
+}
+
+}  // namespace mg::mime
