@@ -143,12 +143,13 @@ common::Status Daemon::start() {
   const std::string configPath = configPath_;
   ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
   ctx.releaseLimiter = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
-  web_ = std::make_unique<web::ApiServer>(ctx);
-  if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
-  registerHealthChecks();
-
+  // The CLI token is in place before the API answers: whoever sees /healthz answer may
+  // use the token file at once.
   if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");
   writeSetupCodeIfNeeded();
+  registerHealthChecks();
+  web_ = std::make_unique<web::ApiServer>(ctx);
+  if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
   scheduler_ = std::make_unique<quarantine::Scheduler>(*quarantine_);
   scheduler_->start();
   log().information("mailgated " + std::string(MG_VERSION) + " ready: smtp=" + settings_.smtp.listen.host + ":" +
