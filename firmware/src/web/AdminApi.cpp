@@ -11,6 +11,13 @@ namespace {
 
 bool validRole(const std::string& r) { return r == "admin" || r == "reviewer"; }
 
+// Characters, not bytes: "at least 10 characters" must mean the same to the CLI and the API.
+size_t utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 bool validUsername(const std::string& u) {
   if (u.empty() || u.size() > 64) return false;
   for (char ch : u) {
@@ -94,7 +101,7 @@ void addUserRoutes(Router& r, ApiContext& c) {
     const std::string password = stringField(body, "password");
     if (!validUsername(u.username)) return ctx.sendProblem(422, "Invalid user", "'username' must be 1-64 letters, digits or . _ - @");
     if (!validRole(u.role)) return ctx.sendProblem(422, "Invalid user", "'role' must be admin or reviewer");
-    if (password.size() < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
+    if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
     u.passwordHash = crypto::PasswordHash::hash(password);
     u.createdAt = c.clock->nowMillis();
     if (!c.users->addUser(u)) return ctx.sendProblem(409, "Conflict", "user '" + u.username + "' exists");
@@ -113,7 +120,7 @@ void addUserRoutes(Router& r, ApiContext& c) {
     }
     if (body->has("password")) {
       const std::string password = stringField(body, "password");
-      if (password.size() < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
+      if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
       hash = crypto::PasswordHash::hash(password);
     }
     if (!c.users->updateUser(name, hash, role)) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");

@@ -1,0 +1,236 @@
+#include "ctl/ArgumentParser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace mg::ctl {
+namespace {
+
+using common::Result;
+
+// Options that take a value, and the flags; anything else starting with '-' is a mistake.
+const std::set<std::string> kValueOptions = {"--config", "--url", "--token-file", "--role", "--password-file", "--to"};
+const std::set<std::string> kFlags = {"--json"};
+
+struct Raw {
+  std::vector<std::string> positionals;
+  std::map<std::string, std::string> values;  // single-valued options
+  std::vector<std::string> to;
+  std::set<std::string> flags;
+  std::vector<std::string> seen;  // every option given, in order, for the per-command check
+};
+
+bool looksLikeAddress(const std::string& s) {
+  const auto at = s.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < s.size() && s.find_first_of(" \t<>,;\"") == std::string::npos;
+}
+
+// Names end up in the audit log and in tables: keep them to what needs no quoting. User
+// names follow the daemon's rule (POST /api/v1/users), so offline and online accept the same.
+bool isSimpleName(const std::string& s, bool forUser) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [forUser](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-' || c == '@' ||
+           (!forUser && (c == '+' || c == ':'));
+  });
+}
+
+common::Status addAddresses(Raw& raw, const std::string& value) {
+  size_t start = 0;
+  while (start <= value.size()) {
+    const auto comma = value.find(',', start);
+    const std::string one = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!looksLikeAddress(one)) return common::Status::error("--to: '" + one + "' is not a mail address");
+    raw.to.push_back(one);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return common::Status::success();
+}
+
+Result<Raw> tokenize(const std::vector<std::string>& args) {
+  Raw raw;
+  bool optionsDone = false;
+  bool afterTo = false;  // `--to a@x b@y`: addresses following --to belong to it
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (optionsDone || arg.empty() || arg[0] != '-' || arg == "-") {
+      if (afterTo && !optionsDone && looksLikeAddress(arg)) {
+        raw.to.push_back(arg);
+        continue;
+      }
+      afterTo = false;
+      raw.positionals.push_back(arg);
+      continue;
+    }
+    afterTo = false;
+    if (arg == "--") {
+      optionsDone = true;
+      continue;
+    }
+    std::string name = arg;
+    std::optional<std::string> value;
+    if (const auto eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    if (kFlags.count(name) != 0) {
+      if (value) return Result<Raw>::error(name + " takes no value");
+      raw.flags.insert(name);
+      raw.seen.push_back(name);
+      continue;
+    }
+    if (kValueOptions.count(name) == 0) return Result<Raw>::error("unknown option '" + name + "'");
+    if (!value) {
+      if (i + 1 >= args.size()) return Result<Raw>::error(name + " needs a value");
+      value = args[++i];
+    }
+    if (value->empty()) return Result<Raw>::error(name + " needs a value");
+    raw.seen.push_back(name);
+    if (name == "--to") {
+      if (auto st = addAddresses(raw, *value); !st.ok()) return Result<Raw>(st);
+      afterTo = true;
+      continue;
+    }
+    if (raw.values.count(name) != 0) return Result<Raw>::error(name + " given twice");
+    raw.values[name] = *value;
+  }
+  return raw;
+}
+
+Result<int64_t> parseId(const std::string& text) {
+  const bool digits = !text.empty() && text.size() <= 18 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const int64_t id = digits ? std::stoll(text) : 0;
+  if (id <= 0) return Result<int64_t>::error("'" + text + "' is not a message id (a number, as 'mailgatectl held' shows)");
+  return id;
+}
+
+struct CommandSpec {
+  Verb verb;
+  size_t words;                     // "token create" is two
+  size_t operands;                  // positionals after the command words
+  const char* operandName;          // for the "needs" message
+  std::set<std::string> options;    // command options allowed beside the global ones
+};
+
+const std::map<std::string, CommandSpec> kCommands = {
+    {"status", {Verb::Status, 1, 0, "", {}}},
+    {"held", {Verb::Held, 1, 0, "", {"--json"}}},
+    {"show", {Verb::Show, 1, 1, "a message ID", {}}},
+    {"release", {Verb::Release, 1, 1, "a message ID", {"--to"}}},
+    {"discard", {Verb::Discard, 1, 1, "a message ID", {}}},
+    {"token create", {Verb::TokenCreate, 2, 1, "a token NAME", {"--role"}}},
+    {"user add", {Verb::UserAdd, 2, 1, "a user NAME", {"--role", "--password-file"}}},
+};
+const std::set<std::string> kGlobalOptions = {"--config", "--url", "--token-file"};
+
+}  // namespace
+
+Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
+  Invocation inv;
+  // --help and --version win over anything else on the line, even a broken one: someone
+  // typing `mailgatectl release --help` wants the help, not an error about the missing ID.
+  for (const auto& a : args) {
+    if (a == "--") break;
+    if (a == "--help" || a == "-h") return inv;
+  }
+  for (const auto& a : args) {
+    if (a == "--") break;
+    if (a == "--version") {
+      inv.verb = Verb::Version;
+      return inv;
+    }
+  }
+
+  auto tokens = tokenize(args);
+  if (!tokens) return Result<Invocation>(tokens.status());
+  Raw& raw = *tokens;
+  if (raw.positionals.empty()) return Result<Invocation>::error("no command given");
+
+  std::string key = raw.positionals[0];
+  if (raw.positionals[0] == "token" || raw.positionals[0] == "user") {
+    if (raw.positionals.size() < 2) return Result<Invocation>::error("'" + key + "' needs a subcommand");
+    key += " " + raw.positionals[1];
+  }
+  const auto it = kCommands.find(key);
+  if (it == kCommands.end()) return Result<Invocation>::error("unknown command '" + key + "'");
+  const CommandSpec& spec = it->second;
+
+  for (const auto& opt : raw.seen) {
+    if (kGlobalOptions.count(opt) == 0 && spec.options.count(opt) == 0)
+      return Result<Invocation>::error(opt + " does not apply to '" + key + "'");
+  }
+  const size_t given = raw.positionals.size() - spec.words;
+  if (given < spec.operands) return Result<Invocation>::error("'" + key + "' needs " + spec.operandName);
+  if (given > spec.operands)
+    return Result<Invocation>::error("unexpected argument '" + raw.positionals[spec.words + spec.operands] +
+                                     "' for '" + key + "'");
+
+  inv.verb = spec.verb;
+  if (auto v = raw.values.find("--config"); v != raw.values.end()) inv.global.configPath = v->second;
+  if (auto v = raw.values.find("--url"); v != raw.values.end()) inv.global.url = v->second;
+  if (auto v = raw.values.find("--token-file"); v != raw.values.end()) inv.global.tokenFile = v->second;
+  if (auto v = raw.values.find("--password-file"); v != raw.values.end()) inv.passwordFile = v->second;
+  inv.json = raw.flags.count("--json") != 0;
+  inv.to = raw.to;
+
+  const std::string operand = spec.operands > 0 ? raw.positionals[spec.words] : "";
+  switch (spec.verb) {
+    case Verb::Show:
+    case Verb::Release:
+    case Verb::Discard: {
+      auto id = parseId(operand);
+      if (!id) return Result<Invocation>(id.status());
+      inv.id = *id;
+      break;
+    }
+    case Verb::TokenCreate:
+    case Verb::UserAdd: {
+      const bool forUser = spec.verb == Verb::UserAdd;
+      if (!isSimpleName(operand, forUser))
+        return Result<Invocation>::error("'" + operand + "' is not a usable name (1-64 letters, digits or . _ - @" +
+                                         (forUser ? ")" : " + :)"));
+      inv.name = operand;
+      const auto role = raw.values.find("--role");
+      if (role == raw.values.end()) return Result<Invocation>::error("'" + key + "' needs --role admin|reviewer");
+      if (role->second != "admin" && role->second != "reviewer")
+        return Result<Invocation>::error("--role must be admin or reviewer, not '" + role->second + "'");
+      inv.role = role->second;
+      break;
+    }
+    default:
+      break;
+  }
+  return inv;
+}
+
+std::string ArgumentParser::usage() {
+  return "usage: mailgatectl [OPTIONS] COMMAND [ARGS]\n"
+         "\n"
+         "The operator CLI of mailgate: talks to the running mailgated over its REST API.\n"
+         "\n"
+         "Commands:\n"
+         "  status                          daemon health and SMTP statistics\n"
+         "  held [--json]                   list held messages (--json: one JSON object per line)\n"
+         "  show ID                         headers, envelope, attachments and text of a message\n"
+         "  release ID [--to ADDR...]       release a held message (to other recipients with --to)\n"
+         "  discard ID                      discard a held message\n"
+         "  token create NAME --role ROLE   make an API token (printed once); ROLE admin|reviewer\n"
+         "  user add NAME --role ROLE [--password-file F]\n"
+         "                                  add an operator; the password comes from F, else a\n"
+         "                                  prompt (on a terminal), else one line of stdin\n"
+         "  'token create' and 'user add' work offline on the data dir when mailgated is stopped.\n"
+         "\n"
+         "Options:\n"
+         "  --config PATH      configuration file (default /etc/mailgate/mailgate.ini)\n"
+         "  --url URL          the daemon's address (default: from [web] listen and tls)\n"
+         "  --token-file F     admin API token (default: DATA_DIR/cli.token, written by mailgated)\n"
+         "  --help, --version\n"
+         "\n"
+         "Exit codes: 0 done, 1 the operation failed, 2 usage error.\n";
+}
+
+}  // namespace mg::ctl

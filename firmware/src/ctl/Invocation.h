@@ -1,0 +1,32 @@
+#pragma once
+// What the operator asked for, as parsed from the command line (ArgumentParser). Plain data:
+// commands read it, nothing here touches files or the network.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mg::ctl {
+
+inline constexpr const char* kDefaultConfigPath = "/etc/mailgate/mailgate.ini";
+
+enum class Verb { Help, Version, Status, Held, Show, Release, Discard, TokenCreate, UserAdd };
+
+struct GlobalOptions {
+  std::string configPath = kDefaultConfigPath;
+  std::optional<std::string> url;        // overrides the daemon address derived from the config
+  std::optional<std::string> tokenFile;  // default: data_dir/cli.token
+};
+
+struct Invocation {
+  GlobalOptions global;
+  Verb verb = Verb::Help;
+  int64_t id = 0;                 // show / release / discard
+  bool json = false;              // held --json
+  std::vector<std::string> to;    // release --to
+  std::string name;               // user add NAME / token create NAME
+  std::string role;               // admin | reviewer
+  std::optional<std::string> passwordFile;
+};
+
+}  // namespace mg::ctl
