@@ -8,11 +8,16 @@ function(mg_add_module name)
   target_link_libraries(mg_${name} PUBLIC ${M_DEPS} PRIVATE mg_warnings ${M_PRIVATE_DEPS})
 endfunction()
 
-# mg_add_unit_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with ctest.
+# mg_add_unit_test(NAME SOURCES ... DEPS ... [LABEL integration]): a GoogleTest binary
+# registered with ctest, labelled `unit` unless it says otherwise (tests that open sockets
+# are `integration`, and the cross build under qemu runs only `unit`).
 function(mg_add_unit_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  if(NOT T_LABEL)
+    set(T_LABEL unit)
+  endif()
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main mg_warnings)
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_PREFIX "${name}." PROPERTIES LABELS unit)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_PREFIX "${name}." PROPERTIES LABELS ${T_LABEL})
 endfunction()

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Installs everything mailgate needs on Debian 12, from Debian packages only.
+#
+#   tools/install-deps.sh            host build, tests, fuzzing and the demo
+#   tools/install-deps.sh --cross    + arm64 cross toolchain, qemu and the :arm64 dev packages
+#   tools/install-deps.sh --armhf    + the same for 32-bit ARM (armhf)
+#   tools/install-deps.sh --check    only report what is missing (exit 1 if anything is)
+#
+# Idempotent and quick when all is there: it asks dpkg first and runs apt-get (update
+# included) only for what is missing. Runs as root, or through sudo otherwise.
+#
+# Multiarch (see README "Cross builds"): every :arm64/:armhf dev package co-installs with its
+# amd64 twin (Multi-Arch: same) except libpoco-dev, which pulls default-libmysqlclient-dev ->
+# libmariadb-dev (not Multi-Arch: same). So the POCO *runtime* libraries of the foreign arch
+# come from apt as usual, and libpoco-dev:<arch> (headers, .so links, CMake config) plus the
+# matching runtime .debs are unpacked with `dpkg -x` into build/sysroot-<arch>, which the
+# toolchain file puts first on CMAKE_FIND_ROOT_PATH. Nothing is unpacked outside build/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DEBIAN_FRONTEND=noninteractive
+
+want_arches=()
+check_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --cross|--arm64) want_arches+=(arm64) ;;
+    --armhf) want_arches+=(armhf) ;;
+    --no-cross) ;;
+    --check) check_only=1 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "install-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo" >&2; exit 1; }
+  SUDO=(sudo DEBIAN_FRONTEND=noninteractive)
+fi
+
+# Host: compilers, libraries, test peers (smtp-sink/smtp-source from postfix, Dovecot,
+# dbus-daemon, swaks), clang + compiler-rt for libFuzzer/ASan.
+HOST_PKGS=(
+  build-essential cmake ccache pkg-config git
+  libpoco-dev libgmime-3.0-dev libmbedtls-dev libsdbus-c++-dev libsdbus-c++-bin
+  libsystemd-dev libsqlite3-dev libgtest-dev libgmock-dev googletest
+  python3 swaks postfix dovecot-imapd dbus openssl sqlite3
+  clang libclang-rt-14-dev
+)
+# POCO libraries the project links (one list: apt installs their runtime for the foreign
+# arch, and the sysroot overlay gets their .debs). Util needs XML and JSON.
+POCO_LIBS=(foundation util xml json net netssl crypto data datasqlite)
+
+# Per foreign arch: the toolchain, and the -dev packages that co-install (M-A: same).
+cross_pkgs() {
+  local a=$1 p
+  echo "crossbuild-essential-$a qemu-user-static binfmt-support"
+  for p in libgmime-3.0-dev libmbedtls-dev libsdbus-c++-dev libsystemd-dev libsqlite3-dev \
+           libgtest-dev libgmock-dev libssl-dev zlib1g-dev libpcre3-dev libexpat1-dev; do
+    echo "$p:$a"
+  done
+  for p in "${POCO_LIBS[@]}"; do echo "libpoco${p}80:$a"; done
+}
+
+multiarch_of() { case "$1" in arm64) echo aarch64-linux-gnu ;; armhf) echo arm-linux-gnueabihf ;; esac; }
+log() { printf '[install-deps] %s\n' "$*"; }
+
+is_installed() {  # "ii" in dpkg's status abbreviation
+  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | cut -c1-2)" = "ii" ]
+}
+
+wanted=("${HOST_PKGS[@]}")
+for a in "${want_arches[@]}"; do
+  # shellcheck disable=SC2207
+  wanted+=($(cross_pkgs "$a"))
+done
+
+missing=()
+for p in "${wanted[@]}"; do is_installed "$p" || missing+=("$p"); done
+missing_arches=()
+for a in "${want_arches[@]}"; do
+  dpkg --print-foreign-architectures | grep -qx "$a" || missing_arches+=("$a")
+done
+
+if [ "$check_only" = 1 ]; then
+  if [ ${#missing[@]} -eq 0 ] && [ ${#missing_arches[@]} -eq 0 ]; then log "all present"; exit 0; fi
+  log "missing: ${missing_arches[*]/#/arch:} ${missing[*]}"; exit 1
+fi
+
+# Services from postfix/dovecot must not start: tests start their own instances on their
+# own ports. A temporary policy-rc.d (only if the machine has none) stops invoke-rc.d /
+# deb-systemd-invoke from starting anything during the install.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+cleanup() { if [ "$made_policy" = 1 ]; then "${SUDO[@]}" rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_arches[@]} -gt 0 ]; then
+  for a in "${missing_arches[@]}"; do
+    log "adding architecture $a"
+    "${SUDO[@]}" dpkg --add-architecture "$a"
+  done
+  log "installing ${#missing[@]} package(s): ${missing[*]}"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from mailgate tools/install-deps.sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    "${SUDO[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  echo "postfix postfix/main_mailer_type select No configuration" | "${SUDO[@]}" debconf-set-selections
+  # A mirror in mid-sync can fail one update (hash/size mismatch): retry, then go on with
+  # the lists we have and let the install itself decide.
+  for try in 1 2 3; do
+    "${SUDO[@]}" apt-get update -q -o Acquire::Retries=3 && break
+    [ "$try" = 3 ] && { log "apt-get update failed 3 times; trying the install with the lists we have"; break; }
+    log "apt-get update failed (try $try of 3); retrying in $((try * 10))s"; sleep $((try * 10))
+  done
+  if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends -o Acquire::Retries=3 \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"; then
+    # Don't leave an architecture behind that nothing uses: its index would be fetched (and
+    # could fail) on every later apt-get update.
+    for a in "${missing_arches[@]}"; do "${SUDO[@]}" dpkg --remove-architecture "$a" 2>/dev/null || true; done
+    echo "install-deps: apt-get install failed (see above)" >&2
+    exit 1
+  fi
+  cleanup; made_policy=0
+fi
+
+# Leave no system postfix/dovecot running or enabled (they would hold ports 25/143/993).
+if [ -d /run/systemd/system ]; then
+  for unit in postfix.service dovecot.service dovecot.socket; do
+    if systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl is-active --quiet "$unit" 2>/dev/null; then
+      log "disabling and stopping system $unit"
+      "${SUDO[@]}" systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
+else
+  if [ -x /usr/sbin/postfix ] && "${SUDO[@]}" /usr/sbin/postfix status >/dev/null 2>&1; then
+    log "stopping the system postfix"; "${SUDO[@]}" /usr/sbin/postfix stop >/dev/null 2>&1 || true
+  fi
+  if [ -r /run/dovecot/master.pid ] && kill -0 "$(cat /run/dovecot/master.pid)" 2>/dev/null; then
+    log "stopping the system dovecot"; "${SUDO[@]}" /usr/sbin/dovecot stop >/dev/null 2>&1 || true
+  fi
+fi
+
+# POCO overlay per foreign arch: libpoco-dev:<arch> and the runtime libs, at exactly the
+# version apt installed, unpacked (not installed) into build/sysroot-<arch>.
+for a in "${want_arches[@]}"; do
+  ver="$(dpkg-query -W -f='${Version}' "libpocofoundation80:$a")"
+  overlay="$ROOT/build/sysroot-$a"
+  stamp="$overlay/.mailgate-poco-version"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ver" ]; then continue; fi
+  log "unpacking libpoco-dev:$a $ver into ${overlay#"$ROOT"/}"
+  rm -rf "$overlay"
+  dl="$(mktemp -d)"
+  debs=("libpoco-dev:$a=$ver")
+  for p in "${POCO_LIBS[@]}"; do debs+=("libpoco${p}80:$a=$ver"); done
+  # apt-get download runs as the invoking user and writes into the current directory;
+  # _apt must be able to write there when we are root.
+  chmod 777 "$dl"
+  (cd "$dl" && apt-get download -q "${debs[@]}" >/dev/null)
+  mkdir -p "$overlay"
+  for deb in "$dl"/*.deb; do dpkg -x "$deb" "$overlay"; done
+  rm -rf "$dl"
+  test -f "$overlay/usr/lib/$(multiarch_of "$a")/cmake/Poco/PocoConfig.cmake" \
+    || { echo "install-deps: overlay for $a has no PocoConfig.cmake" >&2; exit 1; }
+  echo "$ver" > "$stamp"
+done
+
+log "ready (host${want_arches[*]:+ + ${want_arches[*]}})"
