@@ -1,5 +1,6 @@
 #include "app/Daemon.h"
 
+#include "accounts/AccountService.h"
 #include "app/GateDelegate.h"
 #include "common/Clock.h"
 #include "common/Log.h"
@@ -7,6 +8,7 @@
 #include "common/SettingsLoader.h"
 #include "common/Text.h"
 #include "crypto/DeviceKey.h"
+#include "crypto/SecretBox.h"
 #include "crypto/SelfSignedCertificate.h"
 #include "crypto/TokenHash.h"
 #include "health/HealthModel.h"
@@ -16,6 +18,7 @@
 #include "relay/RelayPool.h"
 #include "smtp/SmtpServer.h"
 #include "spool/Spool.h"
+#include "store/AccountRepository.h"
 #include "store/AuditRepository.h"
 #include "store/Database.h"
 #include "store/NotificationRepository.h"
@@ -48,10 +51,13 @@ common::Status Daemon::openStorage() {
   if (auto st = spool_->init(); !st.ok()) return st;
   // The device key is made on first start so that secrets stored later (relay and IMAP
   // passwords) always have a key; its problems are start-up errors, not surprises later.
-  if (auto key = crypto::DeviceKey::loadOrCreate(dir); !key) return key.status().withContext("storage.data_dir");
+  auto key = crypto::DeviceKey::loadOrCreate(dir);
+  if (!key) return key.status().withContext("storage.data_dir");
+  secrets_ = std::make_shared<const crypto::SecretBox>(key.value());
   users_ = std::make_shared<store::UserRepository>(db_);
   audit_ = std::make_shared<store::AuditRepository>(db_);
   notifications_ = std::make_shared<store::NotificationRepository>(db_);
+  accounts_ = std::make_shared<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit_, secrets_);
   return common::Status::success();
 }
 
@@ -143,6 +149,8 @@ common::Status Daemon::start() {
   const std::string configPath = configPath_;
   ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
   ctx.releaseLimiter = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
+  // probe and watchers stay null until the IMAP watcher module is wired in here.
+  ctx.accounts = accounts_;
   // The CLI token is in place before the API answers: whoever sees /healthz answer may
   // use the token file at once.
   if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");

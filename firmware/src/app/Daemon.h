@@ -9,6 +9,8 @@
 #include "common/Status.h"
 
 namespace mg::store { class Database; class UserRepository; class AuditRepository; class NotificationRepository; }
+namespace mg::crypto { class SecretBox; }
+namespace mg::accounts { class AccountService; }
 namespace mg::spool { class Spool; }
 namespace mg::quarantine { class QuarantineService; class Scheduler; class Notifier; }
 namespace mg::relay { class RelayPool; }
@@ -43,6 +45,8 @@ class Daemon {
   std::shared_ptr<store::UserRepository> users_;
   std::shared_ptr<store::AuditRepository> audit_;
   std::shared_ptr<store::NotificationRepository> notifications_;
+  std::shared_ptr<const crypto::SecretBox> secrets_;  // sealed account/relay passwords, under the device key
+  std::shared_ptr<accounts::AccountService> accounts_;
   std::shared_ptr<spool::Spool> spool_;
   std::shared_ptr<quarantine::Notifier> notifier_;
   std::shared_ptr<quarantine::QuarantineService> quarantine_;

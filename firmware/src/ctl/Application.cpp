@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "common/SettingsLoader.h"
+#include "ctl/AccountCommands.h"
 #include "ctl/AdminCommands.h"
 #include "ctl/ApiEndpoint.h"
 #include "ctl/ArgumentParser.h"
@@ -27,6 +28,7 @@ bool fileExists(const std::string& path) {
 int dispatch(CommandContext& ctx) {
   MessageCommands messages(ctx);
   AdminCommands admin(ctx);
+  AccountCommands accounts(ctx);
   switch (ctx.invocation().verb) {
     case Verb::Status: return messages.status();
     case Verb::Held: return messages.held();
@@ -35,6 +37,10 @@ int dispatch(CommandContext& ctx) {
     case Verb::Discard: return messages.discard();
     case Verb::TokenCreate: return admin.tokenCreate();
     case Verb::UserAdd: return admin.userAdd();
+    case Verb::AccountAdd: return accounts.add();
+    case Verb::AccountList: return accounts.list();
+    case Verb::AccountTest: return accounts.test();
+    case Verb::AccountRemove: return accounts.remove();
     case Verb::Help:
     case Verb::Version: break;
   }

@@ -11,7 +11,9 @@ namespace {
 using common::Result;
 
 // Options that take a value, and the flags; anything else starting with '-' is a mistake.
-const std::set<std::string> kValueOptions = {"--config", "--url", "--token-file", "--role", "--password-file", "--to"};
+const std::set<std::string> kValueOptions = {"--config", "--url",  "--token-file", "--role",   "--password-file",
+                                             "--to",     "--host", "--port",       "--tls",    "--user",
+                                             "--folder", "--intercept"};
 const std::set<std::string> kFlags = {"--json"};
 
 struct Raw {
@@ -21,6 +23,10 @@ struct Raw {
   std::set<std::string> flags;
   std::vector<std::string> seen;  // every option given, in order, for the per-command check
 };
+
+bool allDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 bool looksLikeAddress(const std::string& s) {
   const auto at = s.find('@');
@@ -124,7 +130,46 @@ const std::map<std::string, CommandSpec> kCommands = {
     {"discard", {Verb::Discard, 1, 1, "a message ID", {}}},
     {"token create", {Verb::TokenCreate, 2, 1, "a token NAME", {"--role"}}},
     {"user add", {Verb::UserAdd, 2, 1, "a user NAME", {"--role", "--password-file"}}},
+    {"account add",
+     {Verb::AccountAdd, 2, 1, "an account NAME",
+      {"--host", "--port", "--tls", "--user", "--password-file", "--folder", "--intercept"}}},
+    {"account list", {Verb::AccountList, 2, 0, "", {"--json"}}},
+    {"account test", {Verb::AccountTest, 2, 1, "an account ID or NAME", {}}},
+    {"account remove", {Verb::AccountRemove, 2, 1, "an account ID or NAME", {}}},
 };
+
+// `account add`'s options → the invocation, with the daemon's own checks repeated where a
+// mistake is certain (so it is a usage error, exit 2, before anything is asked or sent).
+common::Status parseAccountAdd(const Raw& raw, const std::string& name, Invocation& inv) {
+  using common::Status;
+  // Characters, as the daemon counts them.
+  const auto chars = std::count_if(name.begin(), name.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  if (chars == 0 || chars > 64)
+    return Status::error("'" + name + "' is not a usable account name (1-64 characters)");
+  inv.name = name;
+  const auto value = [&raw](const char* opt) {
+    const auto it = raw.values.find(opt);
+    return it == raw.values.end() ? std::string() : it->second;
+  };
+  inv.host = value("--host");
+  if (inv.host.empty()) return Status::error("'account add' needs --host (the IMAP server)");
+  inv.user = value("--user");
+  if (inv.user.empty()) return Status::error("'account add' needs --user (the IMAP login name)");
+  if (const std::string port = value("--port"); !port.empty()) {
+    const int p = port.size() <= 5 && allDigits(port) ? std::stoi(port) : 0;
+    if (p < 1 || p > 65535) return Status::error("--port must be a number from 1 to 65535, not '" + port + "'");
+    inv.port = p;
+  }
+  inv.tls = value("--tls");
+  if (!inv.tls.empty() && inv.tls != "implicit" && inv.tls != "starttls" && inv.tls != "none")
+    return Status::error("--tls must be implicit, starttls or none, not '" + inv.tls + "'");
+  inv.intercept = value("--intercept");
+  if (!inv.intercept.empty() && inv.intercept != "all" && inv.intercept != "rules" && inv.intercept != "off")
+    return Status::error("--intercept must be all, rules or off, not '" + inv.intercept + "'");
+  inv.folder = value("--folder");
+  return Status::success();
+}
+
 const std::set<std::string> kGlobalOptions = {"--config", "--url", "--token-file"};
 
 }  // namespace
@@ -151,7 +196,7 @@ Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
   if (raw.positionals.empty()) return Result<Invocation>::error("no command given");
 
   std::string key = raw.positionals[0];
-  if (raw.positionals[0] == "token" || raw.positionals[0] == "user") {
+  if (raw.positionals[0] == "token" || raw.positionals[0] == "user" || raw.positionals[0] == "account") {
     if (raw.positionals.size() < 2) return Result<Invocation>::error("'" + key + "' needs a subcommand");
     key += " " + raw.positionals[1];
   }
@@ -201,6 +246,20 @@ Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
       inv.role = role->second;
       break;
     }
+    case Verb::AccountAdd:
+      if (auto st = parseAccountAdd(raw, operand, inv); !st.ok()) return Result<Invocation>(st);
+      break;
+    case Verb::AccountTest:
+    case Verb::AccountRemove:
+      // A number is an id; anything else a name, looked up over the API.
+      if (allDigits(operand)) {
+        auto id = parseId(operand);
+        if (!id) return Result<Invocation>::error("'" + operand + "' is not an account id");
+        inv.id = *id;
+      } else {
+        inv.name = operand;
+      }
+      break;
     default:
       break;
   }
@@ -223,6 +282,14 @@ std::string ArgumentParser::usage() {
          "                                  add an operator; the password comes from F, else a\n"
          "                                  prompt (on a terminal), else one line of stdin\n"
          "  'token create' and 'user add' work offline on the data dir when mailgated is stopped.\n"
+         "  account add NAME --host H [--port P] [--tls implicit|starttls|none] --user U\n"
+         "              [--password-file F] [--folder Quarantine] [--intercept all|rules|off]\n"
+         "                                  add an IMAP account to watch; the password comes from F,\n"
+         "                                  else a prompt, else one line of stdin\n"
+         "  account list [--json]           the IMAP accounts (--json: one JSON object per line)\n"
+         "  account test ID|NAME            connect, TLS, login, list and quarantine folder, each\n"
+         "                                  with its time; exit 1 unless every stage passed\n"
+         "  account remove ID|NAME          stop watching an account and forget it\n"
          "\n"
          "Options:\n"
          "  --config PATH      configuration file (default /etc/mailgate/mailgate.ini)\n"

@@ -10,7 +10,10 @@ namespace mg::ctl {
 
 inline constexpr const char* kDefaultConfigPath = "/etc/mailgate/mailgate.ini";
 
-enum class Verb { Help, Version, Status, Held, Show, Release, Discard, TokenCreate, UserAdd };
+enum class Verb {
+  Help, Version, Status, Held, Show, Release, Discard, TokenCreate, UserAdd,
+  AccountAdd, AccountList, AccountTest, AccountRemove
+};
 
 struct GlobalOptions {
   std::string configPath = kDefaultConfigPath;
@@ -27,6 +30,15 @@ struct Invocation {
   std::string name;               // user add NAME / token create NAME
   std::string role;               // admin | reviewer
   std::optional<std::string> passwordFile;
+
+  // account add NAME --host H [--port P] [--tls T] --user U [--folder F] [--intercept I];
+  // account test|remove take an ID (in `id`) or a NAME (in `name`, resolved over the API).
+  std::string host;
+  std::optional<int> port;  // absent: the daemon's default for the tls mode (993 / 143)
+  std::string tls;          // implicit | starttls | none; empty = the daemon's default
+  std::string user;
+  std::string folder;       // empty = the daemon's default ("Quarantine")
+  std::string intercept;    // all | rules | off; empty = the daemon's default ("rules")
 };
 
 }  // namespace mg::ctl

@@ -98,4 +98,18 @@ common::Result<std::string> PasswordInput::obtain(const std::optional<std::strin
   return password;
 }
 
+common::Result<std::string> PasswordInput::obtainSecret(const std::optional<std::string>& passwordFile,
+                                                        const char* prompt) {
+  common::Result<std::string> password = std::string();
+  if (passwordFile) {
+    password = fromFile(*passwordFile);
+  } else if (::isatty(STDIN_FILENO) != 0) {
+    password = promptNoEcho(prompt);
+  } else {
+    password = fromStream(std::cin);
+  }
+  if (password && password->empty()) return common::Result<std::string>::error("the password is empty");
+  return password;
+}
+
 }  // namespace mg::ctl

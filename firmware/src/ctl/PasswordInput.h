@@ -23,6 +23,9 @@ class PasswordInput {
   static common::Result<std::string> fromStream(std::istream& in);
   // The whole policy above, on the process's stdin and stderr; then check().
   static common::Result<std::string> obtain(const std::optional<std::string>& passwordFile);
+  // The same sources for someone else's password (an IMAP account's): no length rule (the
+  // server decides), asked once at the prompt (`account test` shows a typo at once).
+  static common::Result<std::string> obtainSecret(const std::optional<std::string>& passwordFile, const char* prompt);
 };
 
 }  // namespace mg::ctl

@@ -98,6 +98,32 @@ const std::vector<std::vector<std::string>>& migrations() {
                enabled INTEGER NOT NULL DEFAULT 1,
                created_at INTEGER NOT NULL))",
       },
+      // v2: IMAP accounts and the watcher's per-account position. The password column holds
+      // only a crypto::SecretBox blob (sealed under the device key, bound to the account id);
+      // a name is unique without regard to case, as operators read "Work" and "work" as one.
+      {
+          R"(CREATE TABLE accounts (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+               host TEXT NOT NULL,
+               port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+               tls TEXT NOT NULL CHECK (tls IN ('implicit','starttls','none')),
+               username TEXT NOT NULL,
+               password_sealed TEXT NOT NULL,
+               quarantine_folder TEXT NOT NULL DEFAULT 'Quarantine',
+               intercept TEXT NOT NULL DEFAULT 'rules' CHECK (intercept IN ('all','rules','off')),
+               enabled INTEGER NOT NULL DEFAULT 1,
+               created_at INTEGER NOT NULL,
+               updated_at INTEGER NOT NULL,
+               last_test_ok_at INTEGER NOT NULL DEFAULT 0,
+               last_test_at INTEGER NOT NULL DEFAULT 0))",
+          R"(CREATE TABLE watcher_state (
+               account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+               uidvalidity INTEGER NOT NULL,
+               last_uid INTEGER NOT NULL,
+               updated_at INTEGER NOT NULL))",
+          "CREATE INDEX messages_account ON messages(account_id, status)",
+      },
   };
   return kMigrations;
 }

@@ -6,6 +6,9 @@
 #include <mutex>
 #include <vector>
 
+#include "accounts/AccountProbe.h"
+#include "accounts/AccountService.h"
+#include "accounts/WatcherDirectory.h"
 #include "common/Clock.h"
 #include "common/Settings.h"
 #include "common/TokenBucket.h"
@@ -42,6 +45,11 @@ struct ApiContext {
   std::function<std::vector<common::ConfigProblem>()> configProblems;
   const common::Clock* clock = &common::SystemClock::instance();
   std::shared_ptr<RateLimiter> releaseLimiter;
+  std::shared_ptr<accounts::AccountService> accounts;
+  // Both null until the IMAP watcher exists: /accounts/{id}/test then answers 503 and
+  // /watchers shows every account as stopped.
+  accounts::AccountProbe* probe = nullptr;
+  accounts::WatcherDirectory* watchers = nullptr;
 };
 
 }  // namespace mg::web

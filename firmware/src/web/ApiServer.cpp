@@ -62,6 +62,7 @@ ApiServer::ApiServer(ApiContext context) : ctx_(std::move(context)) {
   addMessageRoutes(router_, ctx_);
   addRuleRoutes(router_, ctx_);
   addAdminRoutes(router_, ctx_);
+  addAccountRoutes(router_, ctx_);
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -40,6 +40,7 @@ class ApiServer {
 void addMessageRoutes(Router& r, ApiContext& c);
 void addRuleRoutes(Router& r, ApiContext& c);
 void addAdminRoutes(Router& r, ApiContext& c);
+void addAccountRoutes(Router& r, ApiContext& c);
 void addHealthRoutes(Router& r, ApiContext& c);
 
 }  // namespace mg::web

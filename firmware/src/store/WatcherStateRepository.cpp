@@ -1,0 +1,48 @@
+#include "store/WatcherStateRepository.h"
+
+#include <Poco/Data/Statement.h>
+
+#include "store/Rows.h"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+namespace mg::store {
+
+std::optional<WatcherState> WatcherStateRepository::get(int64_t accountId) {
+  return db_->locked([&](Poco::Data::Session& s) -> std::optional<WatcherState> {
+    Statement st(s);
+    st << "SELECT account_id, uidvalidity, last_uid, updated_at FROM watcher_state WHERE account_id = ?",
+        bind(Poco::Int64(accountId));
+    st.execute();
+    RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    return WatcherState{detail::i64(rs, 0, 0), detail::i64(rs, 1, 0), detail::i64(rs, 2, 0), detail::i64(rs, 3, 0)};
+  });
+}
+
+bool WatcherStateRepository::set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    // INSERT … SELECT so that a deleted account writes nothing instead of failing the
+    // foreign key with an exception in the watcher's loop.
+    Statement st(s);
+    st << "INSERT INTO watcher_state (account_id, uidvalidity, last_uid, updated_at) "
+          "SELECT id, ?, ?, ? FROM accounts WHERE id = ? "
+          "ON CONFLICT (account_id) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, "
+          "updated_at = excluded.updated_at",
+        bind(Poco::Int64(uidValidity)), bind(Poco::Int64(lastUid)), bind(Poco::Int64(atMillis)),
+        bind(Poco::Int64(accountId));
+    return st.execute() == 1;
+  });
+}
+
+bool WatcherStateRepository::clear(int64_t accountId) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "DELETE FROM watcher_state WHERE account_id = ?", bind(Poco::Int64(accountId));
+    return st.execute() == 1;
+  });
+}
+
+}  // namespace mg::store
