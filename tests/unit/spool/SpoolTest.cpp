@@ -15,7 +15,8 @@ TEST(SpoolTest, WriteReadKeepsBytesAndEnvelopeExactly) {
   mg::test::TempDir dir;
   Spool spool(dir.file("spool"));
   ASSERT_TRUE(spool.init().ok());
-  const std::string raw = std::string("Subject: x\r\n\r\n.leading dot\r\n\x80\xff binary\r\n", 44);
+  static const char kBytes[] = "Subject: x\r\n\r\n.leading dot\r\n\x80\xff binary\r\n";
+  const std::string raw(kBytes, sizeof kBytes - 1);  // 8-bit bytes kept, no terminating NUL
   auto w = spool.write({"a@b", {"c@d", "e@f"}}, raw);
   ASSERT_TRUE(w.ok()) << w.errorMessage();
   EXPECT_EQ(w->size, raw.size());
