@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import socket
 import subprocess
 import sys
@@ -666,3 +667,11 @@ class GateTestCase(unittest.TestCase):
         for k in ("type", "title", "status", "detail"):
             self.assertIn(k, p, r)
         return p
+
+
+def unverified_tls():
+    """A client TLS context for the gate's own self-signed certificate (made on first start)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx

@@ -7,17 +7,11 @@ import ssl
 import time
 import unittest
 
-from harness import GateTestCase, RawSmtp, dot_stuff, make_message, poll, reply_id, subject_of, submit
+from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, poll, reply_id, subject_of, submit,
+                     unverified_tls)
 
 MAX_BYTES = 65536
 MAX_RCPTS = 5
-
-
-def unverified_tls():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 class SmtpProtocolTest(GateTestCase):
