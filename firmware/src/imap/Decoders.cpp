@@ -156,9 +156,18 @@ void applyToMailbox(const Response& r, MailboxState& state) {
   if (r.name == "FLAGS" && !r.data.empty()) state.flags = flagList(r.data[0]);
   if (r.name == "OK" && r.code) {
     const auto& c = *r.code;
-    const auto n = c.args.empty() ? std::nullopt : c.args[0].asUint32();
-    if (c.name == "UIDVALIDITY" && n) state.uidValidity = *n;
-    if (c.name == "UIDNEXT" && n) state.uidNext = *n;
+    // A plain number and a flag rather than an optional: GCC 12's optimiser (aarch64, -O2)
+    // reports a false maybe-uninitialized on an optional<uint32_t> built in a conditional.
+    uint32_t n = 0;
+    bool haveNumber = false;
+    if (!c.args.empty()) {
+      if (const auto v = c.args[0].asUint32(); v.has_value()) {
+        n = v.value_or(0);
+        haveNumber = true;
+      }
+    }
+    if (c.name == "UIDVALIDITY" && haveNumber) state.uidValidity = n;
+    if (c.name == "UIDNEXT" && haveNumber) state.uidNext = n;
     if (c.name == "PERMANENTFLAGS" && !c.args.empty()) state.permanentFlags = flagList(c.args[0]);
   }
 }
