@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 #include <iterator>
 
 #include "TempDir.h"
@@ -19,8 +20,12 @@ std::shared_ptr<const crypto::SecretBox> box(char keyByte) {
 }
 
 std::string fileBytes(const std::string& path) {
+  // rdbuf() into a stream, not istreambuf_iterator: GCC 12 -O2 warns (falsely) of a null
+  // dereference inside the iterator, which -Werror turns into a failed cross build.
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 class FakeProbe : public AccountProbe {
