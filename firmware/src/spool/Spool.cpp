@@ -75,22 +75,28 @@ std::string Spool::encode(const SpoolEnvelope& envelope, std::string_view raw) {
 
 common::Result<SpoolFile> Spool::decode(std::string_view bytes) {
   if (bytes.substr(0, kMagic.size()) != kMagic) return common::Result<SpoolFile>::error("not a spool file (bad magic)");
+  // Exactly what encode() writes: one "from" line first, then "rcpt" lines, then a blank
+  // line. Anything else is refused rather than guessed at, so a file is read back only if
+  // it says precisely one thing.
   SpoolFile f;
   size_t pos = kMagic.size();
+  bool sawFrom = false;
   while (true) {
     const size_t nl = bytes.find('\n', pos);
     if (nl == std::string_view::npos) return common::Result<SpoolFile>::error("truncated spool header");
     const std::string_view line = bytes.substr(pos, nl - pos);
     pos = nl + 1;
     if (line.empty()) break;
-    if (line.substr(0, 5) == "from ") {
+    if (line.substr(0, 5) == "from " && !sawFrom) {
       f.envelope.mailFrom = std::string(line.substr(5));
-    } else if (line.substr(0, 5) == "rcpt ") {
+      sawFrom = true;
+    } else if (line.substr(0, 5) == "rcpt " && sawFrom) {
       f.envelope.rcptTo.emplace_back(line.substr(5));
     } else {
-      return common::Result<SpoolFile>::error("unknown spool header line '" + common::sanitize(line, 40) + "'");
+      return common::Result<SpoolFile>::error("unexpected spool header line '" + common::sanitize(line, 40) + "'");
     }
   }
+  if (!sawFrom) return common::Result<SpoolFile>::error("spool header has no sender line");
   f.raw = std::string(bytes.substr(pos));
   return f;
 }

@@ -47,6 +47,10 @@ TEST(SpoolTest, RejectsLineBreaksInEnvelopeAndBadFiles) {
   EXPECT_FALSE(spool.write({"a@b\nrcpt evil@x", {"c@d"}}, "x").ok());
   EXPECT_FALSE(Spool::decode("garbage").ok());
   EXPECT_FALSE(Spool::decode("MGSPOOL 1\nfrom a\n").ok());  // no blank line
+  EXPECT_FALSE(Spool::decode("MGSPOOL 1\n\nbody").ok());    // no sender line (found by the fuzzer)
+  EXPECT_FALSE(Spool::decode("MGSPOOL 1\nfrom a\nfrom b\n\nbody").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 1\nrcpt c\nfrom a\n\nbody").ok());
+  EXPECT_TRUE(Spool::decode("MGSPOOL 1\nfrom \n\nbody").ok());  // the null sender <>
   EXPECT_FALSE(spool.read("../etc/passwd").ok());
   EXPECT_FALSE(spool.read("missing.msg").ok());
 }
