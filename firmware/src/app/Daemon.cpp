@@ -24,6 +24,10 @@
 #include "store/NotificationRepository.h"
 #include "store/RuleRepository.h"
 #include "store/UserRepository.h"
+#include "store/WatcherStateRepository.h"
+#include "watcher/ImapAccountProbe.h"
+#include "watcher/ImapDeliveryPort.h"
+#include "watcher/WatcherPool.h"
 #include "web/ApiServer.h"
 
 #ifndef MG_VERSION
@@ -128,6 +132,7 @@ common::Status Daemon::start() {
     notifier_->notify("recovered", "warning",
                       std::to_string(recovery.recovered) + " message(s) found in the spool without a record were recovered as held");
   }
+  startWatchers();  // after recovery: the watchers reconcile against a settled store
 
   smtpStats_ = std::make_shared<health::SmtpStats>();
   smtpStats_->startMillis = common::SystemClock::instance().nowMillis();
@@ -149,8 +154,9 @@ common::Status Daemon::start() {
   const std::string configPath = configPath_;
   ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
   ctx.releaseLimiter = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
-  // probe and watchers stay null until the IMAP watcher module is wired in here.
   ctx.accounts = accounts_;
+  ctx.probe = probe_.get();
+  ctx.watchers = watchers_.get();
   // The CLI token is in place before the API answers: whoever sees /healthz answer may
   // use the token file at once.
   if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");
@@ -166,7 +172,25 @@ common::Status Daemon::start() {
   return common::Status::success();
 }
 
+void Daemon::startWatchers() {
+  watcher::WatcherPoolOptions o;
+  o.watcher.pollSeconds = settings_.imap.pollSeconds;
+  o.watcher.idleRenewSeconds = settings_.imap.idleRenewSeconds;
+  o.pool.maxConnections = settings_.imap.poolMaxPerAccount;
+  o.pool.idleCloseMillis = int64_t(settings_.imap.poolIdleSeconds) * 1000;
+  positions_ = std::make_shared<store::WatcherStateRepository>(db_);
+  watcher::ScanDeps deps{quarantine_.get(), &quarantine_->messages(), positions_.get(), &common::SystemClock::instance()};
+  watchers_ = std::make_unique<watcher::WatcherPool>(*accounts_, deps, notifier_, o);
+  imapPort_ = std::make_unique<watcher::ImapDeliveryPort>(*watchers_);
+  probe_ = std::make_unique<watcher::ImapAccountProbe>(o.client);
+  quarantine_->setDeliveryPort("imap", imapPort_.get());
+  watchers_->start();
+}
+
 void Daemon::stop() {
+  // The IMAP watchers first: each ends IDLE with DONE and logs out while the server is
+  // still reachable and nothing else is shutting down around it.
+  if (watchers_) watchers_->stop();
   // Reverse order: stop taking new work first, then let the workers finish.
   if (web_) web_->stop();
   if (smtp_) smtp_->stop();
@@ -174,6 +198,10 @@ void Daemon::stop() {
   web_.reset();
   smtp_.reset();
   scheduler_.reset();
+  if (quarantine_) quarantine_->setDeliveryPort("imap", nullptr);
+  probe_.reset();
+  imapPort_.reset();
+  watchers_.reset();
 }
 
 }  // namespace mg::app

@@ -17,6 +17,8 @@ namespace mg::relay { class RelayPool; }
 namespace mg::smtp { class SmtpServer; }
 namespace mg::web { class ApiServer; }
 namespace mg::health { class HealthModel; struct SmtpStats; }
+namespace mg::store { class WatcherStateRepository; }
+namespace mg::watcher { class WatcherPool; class ImapDeliveryPort; class ImapAccountProbe; }
 
 namespace mg::app {
 
@@ -35,6 +37,7 @@ class Daemon {
   common::Status openStorage();
   common::Status prepareTls(std::string& webCert, std::string& webKey);
   void registerHealthChecks();
+  void startWatchers();
   common::Status writeCliToken();
   void writeSetupCodeIfNeeded();
 
@@ -57,6 +60,12 @@ class Daemon {
   std::unique_ptr<GateDelegate> delegate_;
   std::unique_ptr<smtp::SmtpServer> smtp_;
   std::unique_ptr<web::ApiServer> web_;
+  // IMAP: the positions, the per-account watchers and pools, release/discard back to the
+  // server, and the account probe. Declared last: destroyed before what they use.
+  std::shared_ptr<store::WatcherStateRepository> positions_;
+  std::unique_ptr<watcher::WatcherPool> watchers_;
+  std::unique_ptr<watcher::ImapDeliveryPort> imapPort_;
+  std::unique_ptr<watcher::ImapAccountProbe> probe_;
 };
 
 }  // namespace mg::app

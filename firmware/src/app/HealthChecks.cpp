@@ -6,6 +6,7 @@
 #include "relay/RelayPool.h"
 #include "smtp/SmtpServer.h"
 #include "store/Database.h"
+#include "watcher/WatcherPool.h"
 #include "web/ApiServer.h"
 
 namespace mg::app {
@@ -26,7 +27,17 @@ void Daemon::registerHealthChecks() {
   health_->add("web", [this] {
     return web_ && web_->running() ? CheckResult{State::Ok, "listening"} : CheckResult{State::Failed, "not running"};
   });
-  health_->add("watchers", [] { return CheckResult{State::Ok, "no IMAP accounts configured"}; });
+  // Degraded while any enabled, intercepting account's watcher is not online, saying which
+  // and why ("work: backoff: connecting to imap.example.net:993: Connection refused").
+  health_->add("watchers", [this] {
+    if (!watchers_) return CheckResult{State::Ok, "no IMAP accounts configured"};
+    const auto h = watchers_->health();
+    if (h.watched == 0) return CheckResult{State::Ok, "no IMAP account is being watched"};
+    if (h.problems.empty()) return CheckResult{State::Ok, std::to_string(h.online) + " of " + std::to_string(h.watched) + " online"};
+    std::string text = std::to_string(h.online) + " of " + std::to_string(h.watched) + " online; ";
+    for (size_t i = 0; i < h.problems.size(); ++i) text += (i ? "; " : "") + h.problems[i];
+    return CheckResult{State::Degraded, text};
+  });
   const std::string dataDir = settings_.storage.dataDir;
   const uint64_t minFree = settings_.health.diskMinFreeBytes;
   common::Metrics::global().gaugeFunction("mailgate_disk_free_bytes",

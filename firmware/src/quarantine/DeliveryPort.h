@@ -2,6 +2,7 @@
 // The quarantine service's outbound port: how a released or passed message leaves the gate.
 // The relay adapter implements it for SMTP mail (upstream smarthosts); the watcher adapter
 // will implement its IMAP counterpart. The service knows nothing of sockets.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,13 @@ struct DeliveryRequest {
   std::string mailFrom;              // envelope sender ("" for the null sender <>)
   std::vector<std::string> rcptTo;   // envelope recipients
   std::string_view raw;              // the message as stored (CRLF lines, not dot-stuffed)
+  // What the IMAP side needs (left at their defaults for SMTP mail):
+  std::string source = "smtp";
+  int64_t accountId = 0;
+  int64_t imapUid = 0;          // the message's UID in the account's Quarantine folder (0 = unknown)
+  int64_t imapUidValidity = 0;  // that folder's UIDVALIDITY when the UID was recorded
+  std::string messageId;        // RFC 5322 Message-ID without brackets ("" when it has none)
+  bool edited = false;          // the current version is an operator's edit (version > 1)
 };
 
 struct DeliveryOutcome {
@@ -26,6 +34,10 @@ class DeliveryPort {
  public:
   virtual ~DeliveryPort() = default;
   virtual DeliveryOutcome deliver(const DeliveryRequest& request) = 0;
+  // After the service has marked the message discarded: remove whatever the source still
+  // keeps of it (IMAP: the copy in the Quarantine folder). `delivered` = done; SMTP mail has
+  // nothing anywhere else, hence the default.
+  virtual DeliveryOutcome discard(const DeliveryRequest& /*request*/) { return {true, false, "", ""}; }
 };
 
 }  // namespace mg::quarantine

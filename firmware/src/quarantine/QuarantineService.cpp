@@ -113,7 +113,10 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   store::MessageRecord m;
   m.source = req.source;
   m.accountId = req.accountId;
-  m.status = decision.action == "pass" ? st::kQueued : st::kHeld;
+  // IMAP mail reaches here only when the watcher decided to take it (intercept mode and hold
+  // rules): it is held; "pass" has no meaning for mail already in the mailbox.
+  const bool held = req.source == "imap" || decision.action != "pass";
+  m.status = held ? st::kHeld : st::kQueued;
   m.messageId = summary.messageId;
   m.mailFrom = req.mailFrom;
   m.rcptTo = req.rcptTo;
@@ -128,7 +131,7 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   m.nextAttemptAt = now;
   m.imapUid = req.imapUid;
   m.imapUidValidity = req.imapUidValidity;
-  if (decision.rule) {
+  if (decision.rule && (decision.action == "hold" || req.source != "imap")) {
     m.ruleId = decision.rule->id;
     m.ruleName = decision.rule->name;
     if (decision.action == "hold" && decision.rule->autoReleaseMinutes > 0) {
@@ -147,6 +150,21 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   emit(m.id, m.status);
   if (m.status == st::kQueued) wakeRelayWorker();
   return IntakeResult{m.id, m.status, m.ruleName};
+}
+
+DeliveryRequest QuarantineService::deliveryRequest(const store::MessageRecord& m, std::string_view raw) {
+  DeliveryRequest req;
+  req.emailId = m.id;
+  req.mailFrom = m.mailFrom;
+  req.rcptTo = m.rcptTo;
+  req.raw = raw;
+  req.source = m.source;
+  req.accountId = m.accountId;
+  req.imapUid = m.imapFolderUid;
+  req.imapUidValidity = m.imapFolderUidValidity;
+  req.messageId = m.messageId;
+  req.edited = m.currentVersion > 1;
+  return req;
 }
 
 std::string QuarantineService::currentSpoolName(const store::MessageRecord& m) {
@@ -185,7 +203,8 @@ ActionResult QuarantineService::release(int64_t id, const Actor& actor, const st
   if (!raw) {
     out.reason = raw.errorMessage();
   } else {
-    DeliveryRequest req{id, m->mailFrom, to ? *to : m->rcptTo, raw.value()};
+    DeliveryRequest req = deliveryRequest(*m, raw.value());
+    if (to) req.rcptTo = *to;
     try {
       out = port->deliver(req);
     } catch (const std::exception& e) {
@@ -235,6 +254,22 @@ ActionResult QuarantineService::discard(int64_t id, const Actor& actor) {
   audit(actor, "discard", id, json({{"previous_status", m->status}}));
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", id, ""}, "by=" + actor.name);
   emit(id, st::kDiscarded);
+  // The discard is decided and recorded; now the source may drop its copy (IMAP: the message
+  // in the Quarantine folder). If that fails the message stays discarded, and the operator
+  // hears that it is still on the server.
+  if (DeliveryPort* port = portFor(m->source)) {
+    DeliveryOutcome out;
+    try {
+      out = port->discard(deliveryRequest(*m, {}));
+    } catch (const std::exception& e) {
+      out.delivered = false;
+      out.reason = e.what();
+    }
+    if (!out.delivered) {
+      deps_.notifier->notify("discard_incomplete", "warning",
+                             "message " + std::to_string(id) + " is discarded but still on the server: " + out.reason, id);
+    }
+  }
   return {Outcome::Done, id, st::kDiscarded, ""};
 }
 

@@ -112,6 +112,7 @@ class QuarantineService {
   void emit(int64_t id, const std::string& status);
   DeliveryPort* portFor(const std::string& source);
   std::string currentSpoolName(const store::MessageRecord& m);
+  static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);
   void finishRelayAttempt(const store::MessageRecord& m, const DeliveryOutcome& out);
 
   QuarantineDeps deps_;

@@ -26,7 +26,7 @@ int QuarantineService::relayDueMessages() {
       out.reason = raw.errorMessage();
     } else {
       try {
-        out = port->deliver({id, m->mailFrom, m->rcptTo, raw.value()});
+        out = port->deliver(deliveryRequest(*m, raw.value()));
       } catch (const std::exception& e) {
         out.reason = std::string("delivery failed: ") + e.what();
       }

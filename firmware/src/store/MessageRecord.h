@@ -43,8 +43,10 @@ struct MessageRecord {
   std::vector<std::string> releaseTo;
   int64_t releasedAt = 0;
   int64_t updatedAt = 0;
-  int64_t imapUid = 0;
-  int64_t imapUidValidity = 0;
+  int64_t imapUid = 0;          // IMAP: the UID it had in INBOX when taken (dedupe key) …
+  int64_t imapUidValidity = 0;  // … and INBOX's UIDVALIDITY then
+  int64_t imapFolderUid = 0;          // IMAP: its UID in the Quarantine folder (0 = not known yet)
+  int64_t imapFolderUidValidity = 0;  // … and that folder's UIDVALIDITY
 };
 
 struct MessageVersion {

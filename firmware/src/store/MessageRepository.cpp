@@ -36,7 +36,7 @@ const char* kColumns =
     "id, source, account_id, status, message_id, mail_from, rcpt_to, from_header, to_header, subject, "
     "received_at, size, has_attachments, content_hash, spool_name, current_version, rule_id, rule_name, "
     "auto_release_at, failure_reason, attempts, next_attempt_at, release_to, released_at, updated_at, "
-    "imap_uid, imap_uidvalidity";
+    "imap_uid, imap_uidvalidity, imap_folder_uid, imap_folder_uidvalidity";
 
 
 MessageRecord fromRow(const RecordSet& rs, size_t r) {
@@ -68,6 +68,8 @@ MessageRecord fromRow(const RecordSet& rs, size_t r) {
   m.updatedAt = i64(rs, 24, r);
   m.imapUid = i64(rs, 25, r);
   m.imapUidValidity = i64(rs, 26, r);
+  m.imapFolderUid = i64(rs, 27, r);
+  m.imapFolderUidValidity = i64(rs, 28, r);
   return m;
 }
 
@@ -211,6 +213,73 @@ std::map<std::string, int64_t> MessageRepository::countByStatus() {
     std::map<std::string, int64_t> out;
     for (size_t r = 0; r < rs.rowCount(); ++r) out[str(rs, 0, r)] = i64(rs, 1, r);
     return out;
+  });
+}
+
+std::optional<MessageRecord> MessageRepository::findImapOrigin(int64_t accountId, int64_t uidValidity, int64_t uid) {
+  return db_->locked([&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
+    Statement st(s);
+    // account_id is NULL for "no account" (0); spelled out so the (account_id, …) index is used.
+    st << std::string("SELECT ") + kColumns + " FROM messages WHERE " +
+              (accountId ? "account_id = ?" : "account_id IS NULL AND 0 = ?") +
+              " AND imap_uidvalidity = ? AND imap_uid = ? AND source = 'imap' ORDER BY id LIMIT 1",
+        bind(Poco::Int64(accountId)), bind(Poco::Int64(uidValidity)), bind(Poco::Int64(uid));
+    auto rows = allRows(st);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+bool MessageRepository::setImapLocation(int64_t id, int64_t folderUidValidity, int64_t folderUid) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE messages SET imap_folder_uidvalidity = ?, imap_folder_uid = ?, updated_at = ? WHERE id = ?",
+        bind(Poco::Int64(folderUidValidity)), bind(Poco::Int64(folderUid)), bind(Poco::Int64(nowMs())),
+        bind(Poco::Int64(id));
+    return st.execute() == 1;
+  });
+}
+
+void MessageRepository::setImapLocations(int64_t folderUidValidity,
+                                         const std::vector<std::pair<int64_t, int64_t>>& idAndUid) {
+  if (idAndUid.empty()) return;
+  const int64_t at = nowMs();
+  db_->transaction([&](Poco::Data::Session& s) {
+    for (const auto& [id, uid] : idAndUid) {
+      Statement st(s);
+      st << "UPDATE messages SET imap_folder_uidvalidity = ?, imap_folder_uid = ?, updated_at = ? WHERE id = ?",
+          bind(Poco::Int64(folderUidValidity)), bind(Poco::Int64(uid)), bind(Poco::Int64(at)), bind(Poco::Int64(id));
+      st.execute();
+    }
+  });
+}
+
+int64_t MessageRepository::adoptRecoveredImap(const std::string& contentHash, int64_t accountId, int64_t uidValidity,
+                                              int64_t uid) {
+  return db_->locked([&](Poco::Data::Session& s) -> int64_t {
+    Poco::Int64 id = 0;
+    s << "SELECT id FROM messages WHERE content_hash = ? AND source = 'smtp' AND account_id IS NULL"
+         " AND status = 'held' AND failure_reason LIKE 'recovered from the spool%' ORDER BY id LIMIT 1",
+        bind(contentHash), into(id), now;
+    if (id == 0) return 0;
+    Statement st(s);
+    st << "UPDATE messages SET source = 'imap', account_id = NULLIF(?, 0), imap_uidvalidity = ?, imap_uid = ?,"
+          " failure_reason = '', updated_at = ? WHERE id = ? AND source = 'smtp'",
+        bind(Poco::Int64(accountId)), bind(Poco::Int64(uidValidity)), bind(Poco::Int64(uid)), bind(Poco::Int64(nowMs())),
+        bind(id);
+    return st.execute() == 1 ? int64_t(id) : 0;
+  });
+}
+
+std::vector<MessageRecord> MessageRepository::imapUnplaced(int64_t accountId, int limit) {
+  return db_->locked([&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << std::string("SELECT ") + kColumns +
+              " FROM messages WHERE source = 'imap' AND " + (accountId ? "account_id = ?" : "account_id IS NULL AND 0 = ?") +
+              " AND imap_folder_uid = 0"
+              " AND status IN ('held','release_failed') ORDER BY id LIMIT ?",
+        bind(Poco::Int64(accountId)), bind(limit);
+    return allRows(st);
   });
 }
 

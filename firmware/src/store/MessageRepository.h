@@ -44,6 +44,17 @@ class MessageRepository {
   int addVersion(int64_t emailId, const MessageVersion& v, const std::string& newSubject);
   std::vector<MessageVersion> versions(int64_t emailId);
 
+  // IMAP intake (the watcher): the message taken from INBOX UID `uid` under `uidValidity`;
+  // where it now is in the Quarantine folder; and the open ones whose location is unknown.
+  std::optional<MessageRecord> findImapOrigin(int64_t accountId, int64_t uidValidity, int64_t uid);
+  bool setImapLocation(int64_t id, int64_t folderUidValidity, int64_t folderUid);
+  // Many at once, in one transaction (a batch MOVE): (id, folder UID) pairs.
+  void setImapLocations(int64_t folderUidValidity, const std::vector<std::pair<int64_t, int64_t>>& idAndUid);
+  std::vector<MessageRecord> imapUnplaced(int64_t accountId, int limit);
+  // A crash between an IMAP intake's spool fsync and its row leaves a spool file that start-up
+  // recovery lists as held (source smtp, no account). When the watcher meets the same bytes
+  // again in INBOX it adopts that row instead of recording the message twice. The row's id, or 0.
+  int64_t adoptRecoveredImap(const std::string& contentHash, int64_t accountId, int64_t uidValidity, int64_t uid);
   void recordRelayAttempt(int64_t emailId, const std::string& upstream, int64_t at, bool ok, const std::string& reply);
 
  private:

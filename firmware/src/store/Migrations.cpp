@@ -124,6 +124,14 @@ const std::vector<std::vector<std::string>>& migrations() {
                updated_at INTEGER NOT NULL))",
           "CREATE INDEX messages_account ON messages(account_id, status)",
       },
+      // v3: where an IMAP message sits in its account's Quarantine folder (UIDVALIDITY + UID
+      // from COPYUID) beside where it came from in INBOX (imap_uid/imap_uidvalidity, the
+      // watcher's dedupe key); 0 until the move is recorded.
+      {
+          "ALTER TABLE messages ADD COLUMN imap_folder_uid INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE messages ADD COLUMN imap_folder_uidvalidity INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX messages_imap_origin ON messages(account_id, imap_uidvalidity, imap_uid)",
+      },
   };
   return kMigrations;
 }

@@ -89,3 +89,43 @@ TEST_F(MessageRepositoryTest, VersionsOnlyForEditableMessages) {
   EXPECT_EQ(repo_->addVersion(id, v, "too late"), 0);
   EXPECT_EQ(repo_->allSpoolNames().count("a.v2.msg"), 1u);
 }
+
+TEST_F(MessageRepositoryTest, ImapOriginAndQuarantineLocationAreKeptApart) {
+  auto m = sample("imap.msg");
+  m.source = "imap";
+  m.imapUid = 41;
+  m.imapUidValidity = 7;
+  const int64_t id = repo_->insert(m);
+  auto other = sample("imap2.msg");
+  other.source = "imap";
+  other.imapUid = 42;
+  other.imapUidValidity = 7;
+  const int64_t id2 = repo_->insert(other);
+
+  ASSERT_TRUE(repo_->findImapOrigin(0, 7, 41).has_value());
+  EXPECT_EQ(repo_->findImapOrigin(0, 7, 41)->id, id);
+  EXPECT_FALSE(repo_->findImapOrigin(0, 8, 41).has_value());  // another UIDVALIDITY: another message
+  EXPECT_EQ(repo_->imapUnplaced(0, 10).size(), 2u);
+
+  EXPECT_TRUE(repo_->setImapLocation(id, 900, 3));
+  repo_->setImapLocations(900, {{id2, 4}});
+  auto got = repo_->get(id2);
+  EXPECT_EQ(got->imapFolderUid, 4);
+  EXPECT_EQ(got->imapFolderUidValidity, 900);
+  EXPECT_EQ(got->imapUid, 42);  // the origin stays
+  EXPECT_TRUE(repo_->imapUnplaced(0, 10).empty());
+}
+
+TEST_F(MessageRepositoryTest, ARecoveredSpoolFileOfAnImapIntakeIsAdoptedOnce) {
+  auto m = sample("recovered.msg");
+  m.contentHash = "hash-r";
+  m.failureReason = "recovered from the spool at start-up";
+  const int64_t id = repo_->insert(m);
+  EXPECT_EQ(repo_->adoptRecoveredImap("hash-other", 0, 7, 50), 0);
+  EXPECT_EQ(repo_->adoptRecoveredImap("hash-r", 0, 7, 50), id);
+  auto got = repo_->get(id);
+  EXPECT_EQ(got->source, "imap");
+  EXPECT_EQ(got->imapUid, 50);
+  EXPECT_EQ(got->failureReason, "");
+  EXPECT_EQ(repo_->adoptRecoveredImap("hash-r", 0, 7, 51), 0);  // already adopted
+}

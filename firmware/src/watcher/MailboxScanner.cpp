@@ -1,0 +1,251 @@
+#include "watcher/MailboxScanner.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/Log.h"
+#include "common/Text.h"
+#include "mime/MessageParser.h"
+#include "rules/Rule.h"
+#include "watcher/QuarantineFolder.h"
+
+namespace mg::watcher {
+
+namespace {
+
+Poco::Logger& log() { return common::logger("watcher"); }
+
+// "Name <a@b>" → "a@b"; anything without brackets is taken as it is.
+std::string addressOf(const std::string& header) {
+  const auto open = header.rfind('<');
+  const auto close = header.rfind('>');
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    return header.substr(open + 1, close - open - 1);
+  }
+  return std::string(common::trim(header));
+}
+
+}  // namespace
+
+MailboxScanner::MailboxScanner(WatchedAccount account, ScanDeps deps, ScanOptions options)
+    : account_(std::move(account)), deps_(deps), options_(options) {}
+
+void MailboxScanner::savePosition(uint32_t lastUid) {
+  lastUid_ = lastUid;
+  (void)deps_.positions->set(account_.id, uidValidity_, lastUid_, deps_.clock->nowMillis());
+}
+
+common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string& quarantineFolder) {
+  folder_ = quarantineFolder;
+  const auto& inbox = client.selected();
+  if (!inbox) return common::Status::error("INBOX is not selected");
+  uidValidity_ = inbox->uidValidity;
+  const auto saved = deps_.positions->get(account_.id);
+  if (saved && saved->uidValidity == uidValidity_) {
+    lastUid_ = static_cast<uint32_t>(saved->lastUid);
+  } else {
+    uint32_t next = inbox->uidNext;
+    if (next == 0) {  // the server did not say: the highest UID there is
+      auto all = client.uidSearch(imap::SearchCriteria().all());
+      if (!all) return all.status().withContext("finding the newest message in INBOX");
+      next = all->empty() ? 1 : *std::max_element(all->begin(), all->end()) + 1;
+    }
+    if (saved) {
+      common::logEvent(log(), Poco::Message::PRIO_WARNING, {"uidvalidity_changed", 0, account_.name},
+                       "INBOX UIDVALIDITY changed from " + std::to_string(saved->uidValidity) + " to " +
+                           std::to_string(uidValidity_) + "; resuming with new mail only");
+    }
+    savePosition(next - 1);
+  }
+  return locateUnplaced(client);
+}
+
+// A row without a Quarantine UID: the gate recorded it and then either did not move it yet
+// (it is still in INBOX under its UID: the next scan moves it) or moved it and stopped before
+// noting where it went (search Quarantine by Message-ID).
+common::Status MailboxScanner::locateUnplaced(imap::ImapClient& client) {
+  const auto unplaced = deps_.messages->imapUnplaced(account_.id, 500);
+  if (unplaced.empty()) return common::Status::success();
+  std::vector<store::MessageRecord> missing;
+  for (const auto& m : unplaced) {
+    if (m.imapUidValidity == uidValidity_ && m.imapUid > 0) {
+      auto still = client.uidSearch(imap::SearchCriteria().uids(imap::UidSet::single(uint32_t(m.imapUid))));
+      if (!still) return still.status();
+      if (!still->empty()) {
+        if (m.imapUid <= lastUid_) savePosition(uint32_t(m.imapUid) - 1);  // rescan from it
+        continue;
+      }
+    }
+    missing.push_back(m);
+  }
+  if (missing.empty()) return common::Status::success();
+  auto state = client.examine(folder_);
+  if (!state) return state.status().withContext("reconciling");
+  for (const auto& m : missing) {
+    if (m.messageId.empty()) continue;  // release falls back to appending the spooled copy
+    auto found = client.uidSearch(imap::SearchCriteria().header("Message-ID", "<" + m.messageId + ">"));
+    if (!found) return found.status();
+    if (!found->empty()) {
+      (void)deps_.messages->setImapLocation(m.id, state->uidValidity, found->back());
+      common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"reconcile", m.id, account_.name},
+                       "found in " + common::sanitize(folder_) + " as UID " + std::to_string(found->back()));
+    }
+  }
+  auto inbox = client.select("INBOX");
+  if (!inbox) return inbox.status();
+  return common::Status::success();
+}
+
+bool MailboxScanner::wanted(const imap::FetchedMessage& m) {
+  if (account_.intercept == "off") return false;
+  if (m.hasFlag(kReleasedKeyword)) return false;
+  rules::MessageFacts facts;
+  facts.source = "imap";
+  facts.accountId = account_.id;
+  facts.flagged = m.hasFlag("\\Flagged");
+  facts.size = static_cast<int64_t>(m.size);
+  if (m.header) {
+    if (auto parsed = mime::parseMessage(*m.header + "\r\n"); parsed) {
+      facts.fromHeader = parsed->from;
+      facts.toHeader = parsed->to;
+      facts.ccHeader = parsed->cc;
+      facts.subject = parsed->subject;
+      facts.headers = parsed->headers;
+      facts.mailFrom = addressOf(parsed->from);
+      facts.rcptTo = {addressOf(parsed->to)};
+      // Headers alone cannot show attachments; a multipart/mixed body is the usual sign.
+      for (const auto& [name, value] : parsed->headers) {
+        if (common::iequals(name, "Content-Type") && common::iequals(value.substr(0, 15), "multipart/mixed")) {
+          facts.hasAttachment = true;
+        }
+      }
+    }
+  }
+  // decide() with "pass" as the default: only a hold rule that applies takes a message.
+  // ruleApplies() already keeps flagged mail out of every rule without flagged:true.
+  const auto decision = rules::decide(deps_.quarantine->ruleBook().rules(), facts, "pass");
+  const bool heldByRule = decision.action == "hold" && decision.rule.has_value();
+  if (account_.intercept == "all") return !facts.flagged || heldByRule;
+  return heldByRule;  // rules
+}
+
+common::Result<size_t> MailboxScanner::scan(imap::ImapClient& client, const std::atomic<bool>& stop) {
+  if (account_.intercept == "off") return size_t{0};
+  auto found = client.uidSearch(imap::SearchCriteria()
+                                    .uids(imap::UidSet::from(lastUid_ + 1))
+                                    .unkeyword(kReleasedKeyword)
+                                    .deleted(false));
+  if (!found) return found.status().withContext("searching INBOX for new mail");
+  std::vector<uint32_t> uids;
+  for (uint32_t u : found.value()) {
+    if (u > lastUid_) uids.push_back(u);  // "n:*" always includes the newest message
+  }
+  std::sort(uids.begin(), uids.end());
+  size_t total = 0;
+  for (size_t i = 0; i < uids.size() && !stop.load(); i += options_.headerBatch) {
+    const std::vector<uint32_t> chunk(uids.begin() + long(i), uids.begin() + long(std::min(uids.size(), i + options_.headerBatch)));
+    std::vector<Taken> taken;
+    if (auto st = takeBatch(client, chunk, taken); !st) return st;
+    if (auto st = moveTaken(client, taken); !st) return st;
+    total += taken.size();
+    savePosition(chunk.back());  // only after the batch is moved and placed
+  }
+  // Nothing new at all (e.g. only released mail arrived): remember the newest UID anyway.
+  if (uids.empty() && !found->empty()) {
+    const uint32_t newest = *std::max_element(found->begin(), found->end());
+    if (newest > lastUid_) savePosition(newest);
+  }
+  return total;
+}
+
+common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::vector<uint32_t>& chunk,
+                                         std::vector<Taken>& taken) {
+  auto headers = client.uidFetch(imap::UidSet::of(chunk), imap::kFetchFlags | imap::kFetchSize | imap::kFetchHeader);
+  if (!headers) return headers.status().withContext("fetching headers");
+  std::vector<const imap::FetchedMessage*> want;
+  for (const auto& m : headers.value()) {
+    if (wanted(m)) want.push_back(&m);
+  }
+  size_t i = 0;
+  while (i < want.size()) {
+    // Bodies in groups bounded by bytes (at least one message per group).
+    std::vector<uint32_t> group;
+    uint64_t bytes = 0;
+    while (i < want.size() && (group.empty() || bytes + want[i]->size <= options_.bodyBatchBytes)) {
+      bytes += want[i]->size;
+      group.push_back(want[i]->uid);
+      ++i;
+    }
+    std::vector<uint32_t> toFetch;
+    for (uint32_t uid : group) {
+      // Recorded before a crash or a lost connection: move it, do not record it again.
+      if (auto known = deps_.messages->findImapOrigin(account_.id, uidValidity_, uid)) {
+        taken.push_back({uid, known->id});
+      } else {
+        toFetch.push_back(uid);
+      }
+    }
+    if (toFetch.empty()) continue;
+    auto bodies = client.uidFetch(imap::UidSet::of(toFetch), imap::kFetchFlags | imap::kFetchBody);
+    if (!bodies) return bodies.status().withContext("fetching messages");
+    for (auto& m : bodies.value()) {
+      if (!m.body) continue;  // expunged by someone else meanwhile
+      // Spooled before a crash but never recorded: start-up recovery listed it; take that row.
+      if (int64_t adopted = deps_.messages->adoptRecoveredImap(common::sha256Hex(*m.body), account_.id, uidValidity_, m.uid)) {
+        common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"reconcile", adopted, account_.name},
+                         "recovered spool file matched INBOX UID " + std::to_string(m.uid));
+        taken.push_back({m.uid, adopted});
+        continue;
+      }
+      quarantine::IntakeRequest req;
+      req.source = "imap";
+      req.accountId = account_.id;
+      if (auto parsed = mime::parseMessage(*m.body); parsed) {
+        req.mailFrom = addressOf(parsed->from);
+        req.rcptTo = {addressOf(parsed->to)};
+      }
+      if (req.rcptTo.empty() || req.rcptTo.front().empty()) req.rcptTo = {account_.username};
+      req.raw = std::move(*m.body);
+      m.body.reset();
+      req.flagged = m.hasFlag("\\Flagged");
+      req.imapUid = m.uid;
+      req.imapUidValidity = uidValidity_;
+      auto accepted = deps_.quarantine->accept(req);
+      if (!accepted) return accepted.status().withContext("recording UID " + std::to_string(m.uid));
+      taken.push_back({m.uid, accepted->id});
+    }
+  }
+  return common::Status::success();
+}
+
+common::Status MailboxScanner::moveTaken(imap::ImapClient& client, const std::vector<Taken>& taken) {
+  if (taken.empty()) return common::Status::success();
+  std::vector<uint32_t> uids;
+  for (const auto& t : taken) uids.push_back(t.uid);
+  auto moved = client.uidMove(imap::UidSet::of(uids), folder_);
+  if (!moved && client.connected() && client.lastCompletion() && client.lastCompletion()->hasCode("TRYCREATE")) {
+    // The folder was deleted behind the gate's back: make it again and retry once.
+    common::logEvent(log(), Poco::Message::PRIO_WARNING, {"quarantine_folder", 0, account_.name},
+                     common::sanitize(folder_) + " is missing; creating it again");
+    if (auto st = client.create(folder_); !st) return st.withContext("recreating the quarantine folder");
+    moved = client.uidMove(imap::UidSet::of(uids), folder_);
+  }
+  if (!moved) return moved.status().withContext("moving " + std::to_string(uids.size()) + " message(s) to quarantine");
+  std::map<uint32_t, int64_t> idOf;
+  for (const auto& t : taken) idOf[t.uid] = t.id;
+  std::vector<std::pair<int64_t, int64_t>> placed;
+  for (const auto& [from, to] : moved->uids) {
+    if (auto it = idOf.find(from); it != idOf.end()) placed.emplace_back(it->second, to);
+  }
+  try {
+    deps_.messages->setImapLocations(moved->uidValidity, placed);
+  } catch (const std::exception& e) {
+    // Moved but not noted: the next start finds them in Quarantine by Message-ID.
+    return common::Status::error(std::string("recording where the moved messages are: ") + e.what());
+  }
+  common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"intercept", 0, account_.name},
+                   "moved=" + std::to_string(uids.size()) + " uids=" + imap::UidSet::of(uids).toString().substr(0, 64));
+  return common::Status::success();
+}
+
+}  // namespace mg::watcher

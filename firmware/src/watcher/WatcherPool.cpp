@@ -1,0 +1,186 @@
+#include "watcher/WatcherPool.h"
+
+#include "common/Log.h"
+#include "watcher/AccountConnector.h"
+
+namespace mg::watcher {
+
+namespace {
+Poco::Logger& log() { return common::logger("watcher"); }
+
+WatchedAccount watchedFrom(const accounts::Account& a) {
+  return {a.id, a.name, a.host, static_cast<uint16_t>(a.port), a.tls, a.username, a.quarantineFolder, a.intercept};
+}
+}  // namespace
+
+WatcherPool::WatcherPool(accounts::AccountService& accounts, ScanDeps deps, std::shared_ptr<quarantine::Notifier> notifier,
+                         WatcherPoolOptions options)
+    : accounts_(accounts), deps_(deps), notifier_(std::move(notifier)), options_(std::move(options)),
+      guard_(std::make_shared<Guard>()) {
+  guard_->pool = this;
+  auto guard = guard_;
+  accounts_.subscribe([guard](int64_t id) {
+    std::lock_guard<std::mutex> lock(guard->mu);
+    if (guard->pool) guard->pool->refresh(id);
+  });
+}
+
+WatcherPool::~WatcherPool() {
+  {
+    std::lock_guard<std::mutex> lock(guard_->mu);
+    guard_->pool = nullptr;
+  }
+  stop();
+}
+
+std::unique_ptr<WatcherPool::Entry> WatcherPool::makeEntry(const accounts::Account& a) {
+  auto e = std::make_unique<Entry>();
+  e->account = watchedFrom(a);
+  e->updatedAt = a.updatedAt;
+  e->enabled = a.enabled;
+  auto opts = clientOptionsFor(e->account, options_.client);
+  const int64_t id = a.id;
+  const std::string user = a.username;
+  accounts::AccountService* service = &accounts_;
+  ConnectionPool::Factory factory;
+  if (opts) {
+    factory = [o = opts.value(), user, service, id] {
+      return connectAndLogin(o, user, [service, id] { return service->passwordFor(id); });
+    };
+  } else {
+    const std::string error = opts.errorMessage();
+    factory = [error] { return common::Result<std::unique_ptr<imap::ImapClient>>::error(error); };
+  }
+  e->pool = std::make_shared<ConnectionPool>(a.name, std::move(factory), options_.pool, *deps_.clock);
+  if (a.enabled && a.intercept != "off") {
+    e->watcher = std::make_unique<AccountWatcher>(e->account, e->pool, deps_, notifier_, options_.watcher);
+  }
+  return e;
+}
+
+void WatcherPool::start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_) return;
+    running_ = true;
+  }
+  for (const auto& a : accounts_.list()) refresh(a.id);
+  housekeeper_ = std::thread([this] { housekeeping(); });
+}
+
+void WatcherPool::stop() {
+  std::map<int64_t, std::unique_ptr<Entry>> entries;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_ = false;
+  }
+  cv_.notify_all();
+  if (housekeeper_.joinable()) housekeeper_.join();
+  std::lock_guard<std::mutex> serial(refreshMu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries.swap(entries_);
+  }
+  for (auto& [id, e] : entries) {
+    if (e->watcher) e->watcher->stop();  // DONE + LOGOUT
+  }
+  for (auto& [id, e] : entries) e->pool->shutdown();
+}
+
+void WatcherPool::refresh(int64_t accountId) {
+  std::lock_guard<std::mutex> serial(refreshMu_);
+  std::unique_ptr<Entry> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_) return;
+    auto it = entries_.find(accountId);
+    if (it != entries_.end()) {
+      old = std::move(it->second);
+      entries_.erase(it);
+    }
+  }
+  const auto account = accounts_.get(accountId);
+  if (old && account && old->updatedAt == account->updatedAt && old->enabled == account->enabled) {
+    std::lock_guard<std::mutex> lock(mu_);  // nothing that matters changed (e.g. a test ran)
+    entries_[accountId] = std::move(old);
+    return;
+  }
+  if (old) {
+    if (old->watcher) old->watcher->stop();
+    old->pool->shutdown();
+    common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"watcher_stop", 0, old->account.name},
+                     account ? "settings changed" : "account removed");
+  }
+  if (!account) return;
+  auto e = makeEntry(*account);
+  if (e->watcher) e->watcher->start();
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_[accountId] = std::move(e);
+}
+
+void WatcherPool::wake(int64_t accountId) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(accountId);
+  if (it != entries_.end() && it->second->watcher) it->second->watcher->wake();
+}
+
+std::vector<accounts::WatcherStatus> WatcherPool::watchers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<accounts::WatcherStatus> out;
+  for (const auto& [id, e] : entries_) {
+    if (e->watcher) {
+      out.push_back(e->watcher->status());
+    } else {
+      out.push_back({id, "stopped", false, 0, e->enabled ? "intercept is off" : "account disabled", 0});
+    }
+  }
+  return out;
+}
+
+WatcherPool::Health WatcherPool::health() {
+  Health h;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, e] : entries_) {
+    if (!e->watcher) continue;
+    ++h.watched;
+    const auto s = e->watcher->status();
+    if (s.state == "online") {
+      ++h.online;
+    } else {
+      h.problems.push_back(e->account.name + ": " + s.state + (s.lastError.empty() ? "" : ": " + s.lastError));
+    }
+  }
+  return h;
+}
+
+std::optional<WatchedAccount> WatcherPool::accountFor(int64_t accountId) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(accountId);
+    if (it != entries_.end()) return it->second->account;
+  }
+  auto a = accounts_.get(accountId);
+  if (!a) return std::nullopt;
+  return watchedFrom(*a);
+}
+
+std::shared_ptr<ConnectionPool> WatcherPool::poolFor(int64_t accountId) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(accountId);
+  return it == entries_.end() ? nullptr : it->second->pool;
+}
+
+void WatcherPool::housekeeping() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (running_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.housekeepingMillis), [this] { return !running_; });
+    if (!running_) break;
+    std::vector<std::shared_ptr<ConnectionPool>> pools;
+    for (const auto& [id, e] : entries_) pools.push_back(e->pool);
+    lock.unlock();
+    for (auto& p : pools) p->closeIdle();
+    lock.lock();
+  }
+}
+
+}  // namespace mg::watcher

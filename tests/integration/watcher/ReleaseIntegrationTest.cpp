@@ -1,0 +1,169 @@
+// Release, edit + release, discard of IMAP mail, and the failures an operator must be able
+// to act on (folder gone, login refused), each retried successfully once the cause is fixed.
+#include <thread>
+
+#include "WatcherHarness.h"
+#include "common/Metrics.h"
+#include "watcher/ImapAccountProbe.h"
+
+namespace mg::watcher::test {
+namespace {
+
+using imap::SearchCriteria;
+using quarantine::Outcome;
+
+class ReleaseTest : public WatcherTest {
+ protected:
+  // One message taken in and placed in Quarantine; returns its id.
+  int64_t holdOne(const std::string& subject, std::string* messageId = nullptr) {
+    accountId_ = addAccount("all");
+    startWatchers();
+    EXPECT_TRUE(waitOnline(accountId_)) << capturedLog();
+    const std::string mid = uniqueId("rel");
+    if (messageId) *messageId = mid;
+    EXPECT_TRUE(appendToInbox(subject, mid).ok());
+    EXPECT_TRUE(waitForHeld(1)) << capturedLog();
+    auto held = messages("held");
+    if (held.empty()) return 0;
+    const int64_t id = held[0].id;
+    EXPECT_TRUE(waitFor([&] { return messages_->get(id)->imapFolderUid > 0; }));
+    return id;
+  }
+  int64_t accountId_ = 0;
+};
+
+TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
+  std::string mid;
+  const int64_t id = holdOne("original subject", &mid);
+  ASSERT_GT(id, 0);
+  const auto e = quarantine_->edit(id, actor_, std::string("edited subject"), std::string("edited body\n"));
+  ASSERT_EQ(e.outcome, Outcome::Done) << e.detail;
+  const auto r = quarantine_->release(id, actor_);
+  ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
+  const auto inInbox = search("INBOX", SearchCriteria().all());
+  ASSERT_EQ(inInbox.size(), 1u);
+  const std::string delivered = fetchOne("INBOX", inInbox[0]);
+  EXPECT_NE(delivered.find("edited subject"), std::string::npos) << delivered;
+  EXPECT_EQ(delivered.find("original subject"), std::string::npos);
+  EXPECT_EQ(count(quarantineName()), 0u);  // the original is gone from Quarantine
+  EXPECT_EQ(search("INBOX", SearchCriteria().keyword(kReleasedKeyword)).size(), 1u);
+
+  // The port again (as a retry after a lost answer would): INBOX already has it, no append.
+  auto m = messages_->get(id);
+  auto raw = quarantine_->rawMessage(id, false);
+  ASSERT_TRUE(raw.ok());
+  quarantine::DeliveryRequest again;
+  again.emailId = id;
+  again.raw = raw.value();
+  again.source = "imap";
+  again.accountId = accountId_;
+  again.imapUid = m->imapFolderUid;
+  again.imapUidValidity = m->imapFolderUidValidity;
+  again.messageId = m->messageId;
+  again.edited = true;
+  const auto out = port_->deliver(again);
+  EXPECT_TRUE(out.delivered) << out.reason;
+  EXPECT_EQ(count("INBOX"), 1u);
+  pool_->wake(accountId_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(messages().size(), 1u);  // the edited copy in INBOX is not taken again
+}
+
+TEST_P(ReleaseTest, DiscardRemovesItFromQuarantine) {
+  const int64_t id = holdOne("to be discarded");
+  ASSERT_GT(id, 0);
+  ASSERT_EQ(count(quarantineName()), 1u);
+  const auto r = quarantine_->discard(id, actor_);
+  ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
+  EXPECT_EQ(messages_->get(id)->status, "discarded");
+  EXPECT_EQ(count(quarantineName()), 0u);
+  EXPECT_EQ(count("INBOX"), 0u);
+  EXPECT_EQ(notificationsOfType("discard_incomplete"), 0);
+}
+
+TEST_P(ReleaseTest, DeletedQuarantineFolderFailsTheReleaseUntilItIsBack) {
+  const int64_t id = holdOne("folder will vanish");
+  ASSERT_GT(id, 0);
+  ASSERT_TRUE(server_->deleteFolderAs(kUser, kPassword, quarantineName()).ok());
+  const auto failed = quarantine_->release(id, actor_);
+  ASSERT_EQ(failed.outcome, Outcome::Failed);
+  const auto m = messages_->get(id);
+  EXPECT_EQ(m->status, "release_failed");
+  EXPECT_NE(m->failureReason.find("no longer exists"), std::string::npos) << m->failureReason;
+  EXPECT_NE(m->failureReason.find(quarantineName()), std::string::npos) << m->failureReason;
+  EXPECT_GE(notificationsOfType("release_failed"), 1);
+  {
+    auto c = inspector();  // the operator recreates the folder
+    ASSERT_TRUE(c->create(quarantineName()).ok());
+  }
+  const auto retried = quarantine_->release(id, actor_);
+  ASSERT_EQ(retried.outcome, Outcome::Done) << retried.detail;
+  EXPECT_EQ(messages_->get(id)->status, "released");
+  // The server lost its copy with the folder: the gate's own copy goes back, once.
+  EXPECT_EQ(count("INBOX"), 1u);
+  EXPECT_EQ(search("INBOX", SearchCriteria().keyword(kReleasedKeyword)).size(), 1u);
+}
+
+TEST_P(ReleaseTest, RefusedLoginFailsTheReleaseWithAReasonUntilFixed) {
+  const int64_t id = holdOne("login will fail");
+  ASSERT_GT(id, 0);
+  // Dovecot rereads its passwd-file when the file's mtime changes, which has a resolution of
+  // a second: a change within the second of the last read could go unseen.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  server_->addUser(kUser, "another-password-entirely");
+  accounts::AccountChanges c;
+  c.quarantineFolder = "Quarantine";  // any update restarts the account's watcher and pool
+  ASSERT_TRUE(accounts_->update(accountId_, c, "tester").ok());
+  const auto failed = quarantine_->release(id, actor_);
+  ASSERT_EQ(failed.outcome, Outcome::Failed);
+  const auto m = messages_->get(id);
+  EXPECT_EQ(m->status, "release_failed");
+  EXPECT_NE(m->failureReason.find("logging in"), std::string::npos) << m->failureReason;
+  EXPECT_NE(m->failureReason.find("work"), std::string::npos) << m->failureReason;
+  server_->addUser(kUser, kPassword);  // fixed on the server
+  ASSERT_TRUE(waitFor([&] { return quarantine_->release(id, actor_).outcome == Outcome::Done; }, 5000))
+      << messages_->get(id)->failureReason;
+  EXPECT_EQ(count("INBOX"), 1u);
+  EXPECT_EQ(count(quarantineName()), 0u);
+}
+
+TEST_P(ReleaseTest, ConnectionsAreReusedFromThePool) {
+  const int64_t id = holdOne("pooled");
+  ASSERT_GT(id, 0);
+  const double hits = common::Metrics::global().value("mailgate_imap_pool_hits_total");
+  ASSERT_EQ(quarantine_->release(id, actor_).outcome, Outcome::Done);
+  ASSERT_TRUE(appendToInbox("second", uniqueId("second")).ok());
+  ASSERT_TRUE(waitForHeld(1));
+  const int64_t second = messages("held")[0].id;
+  ASSERT_TRUE(waitFor([&] { return messages_->get(second)->imapFolderUid > 0; }));
+  ASSERT_EQ(quarantine_->discard(second, actor_).outcome, Outcome::Done);
+  EXPECT_GE(common::Metrics::global().value("mailgate_imap_pool_hits_total") - hits, 1.0);
+  EXPECT_LE(pool_->poolFor(accountId_)->size(), 2u);
+}
+
+TEST_P(ReleaseTest, ProbeReportsEveryStage) {
+  accountId_ = addAccount("all");
+  auto settings = accounts_->settingsFor(accountId_);
+  ASSERT_TRUE(settings.ok());
+  ImapAccountProbe probe(server_->clientOptions());
+  auto stages = probe.test(settings.value());
+  std::vector<std::string> names;
+  for (const auto& s : stages) {
+    names.push_back(s.name);
+    EXPECT_TRUE(s.ok) << s.name << ": " << s.error;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"connect", "login", "list", "quarantine"}));
+  auto bad = settings.value();
+  bad.password = "wrong-password-xyz";
+  stages = probe.test(bad);
+  ASSERT_FALSE(stages.empty());
+  EXPECT_EQ(stages.back().name, "login");
+  EXPECT_FALSE(stages.back().ok);
+  EXPECT_EQ(stages.back().error.find("wrong-password-xyz"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, ReleaseTest,
+                         ::testing::Values(NamespaceLayout::SlashNoPrefix, NamespaceLayout::DotInboxPrefix), layoutName);
+
+}  // namespace
+}  // namespace mg::watcher::test
