@@ -9,6 +9,7 @@
 #include <sstream>
 #include <typeinfo>
 
+#include "ctl/JsonFields.h"
 #include "ctl/TerminalText.h"
 
 namespace mg::ctl {
@@ -17,38 +18,10 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-template <typename T>
-common::Result<T> malformed(const std::string& what) {
-  return common::Result<T>::error("mailgated sent an unexpected answer (" + TerminalText::oneLine(what, 200) +
-                                  ") — is --url a mailgated of the same version?");
-}
-
-std::string text(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return "";
-  const Var v = o->get(key);
-  return v.isEmpty() ? "" : v.toString();
-}
-
-int64_t number(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return 0;
-  try {
-    const Var v = o->get(key);
-    return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
-  } catch (const Poco::Exception&) {
-    return 0;
-  }
-}
-
-bool flag(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return false;
-  try {
-    const Var v = o->get(key);
-    return !v.isEmpty() && v.convert<bool>();
-  } catch (const Poco::Exception&) {
-    return false;
-  }
-}
+using json::flag;
+using json::malformed;
+using json::number;
+using json::text;
 
 AccountItem itemOf(const Object::Ptr& o) {
   AccountItem a;

@@ -9,6 +9,7 @@
 
 #include <sstream>
 
+#include "ctl/JsonFields.h"
 #include "ctl/TerminalText.h"
 
 namespace mg::ctl {
@@ -17,11 +18,10 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-template <typename T>
-common::Result<T> malformed(const std::string& what) {
-  return common::Result<T>::error("mailgated sent an unexpected answer (" + TerminalText::oneLine(what, 200) + ") — is --url a mailgated of the same version?");
-}
+using json::flag;
+using json::malformed;
+using json::number;
+using json::text;
 
 Object::Ptr parseObject(const std::string& body) {
   Poco::JSON::Parser parser;
@@ -32,36 +32,6 @@ std::string compact(const Var& v) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(v, out);
   return out.str();
-}
-
-std::string text(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return "";
-  const Var v = o->get(key);
-  if (v.isEmpty()) return "";
-  if (v.isString()) return v.extract<std::string>();
-  if (v.type() == typeid(Object::Ptr) || v.type() == typeid(Array::Ptr)) return compact(v);
-  return v.toString();
-}
-
-int64_t number(const Object::Ptr& o, const std::string& key, int64_t fallback = 0) {
-  if (!o || !o->has(key)) return fallback;
-  const Var v = o->get(key);
-  if (v.isEmpty()) return fallback;
-  try {
-    return v.convert<Poco::Int64>();
-  } catch (const Poco::Exception&) {
-    return fallback;
-  }
-}
-
-bool flag(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return false;
-  const Var v = o->get(key);
-  try {
-    return !v.isEmpty() && v.convert<bool>();
-  } catch (const Poco::Exception&) {
-    return false;
-  }
 }
 
 // "to" may be one string or a list of them.
