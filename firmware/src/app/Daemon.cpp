@@ -138,7 +138,7 @@ common::Status Daemon::start() {
   smtpStats_->startMillis = common::SystemClock::instance().nowMillis();
   health_ = std::make_shared<health::HealthModel>();
   delegate_ = std::make_unique<GateDelegate>(*quarantine_, users_, smtpStats_, settings_.storage.dataDir,
-                                             settings_.health.diskMinFreeBytes);
+                                             settings_.health.diskMinFreeBytes, settings_.limits);
   smtp::SmtpServer::describeMetrics();
   smtp_ = std::make_unique<smtp::SmtpServer>(settings_.smtp, *delegate_);
   if (auto st = smtp_->start(); !st.ok()) return st;

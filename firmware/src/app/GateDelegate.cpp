@@ -4,17 +4,21 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
+#include "common/Metrics.h"
 #include "crypto/PasswordHash.h"
 
 namespace mg::app {
 
 GateDelegate::GateDelegate(quarantine::QuarantineService& quarantine, std::shared_ptr<store::UserRepository> users,
-                           std::shared_ptr<health::SmtpStats> stats, std::string dataDir, uint64_t minFreeBytes)
+                           std::shared_ptr<health::SmtpStats> stats, std::string dataDir, uint64_t minFreeBytes,
+                           const common::LimitSettings& limits)
     : quarantine_(quarantine),
       users_(std::move(users)),
       stats_(std::move(stats)),
       dataDir_(std::move(dataDir)),
-      minFreeBytes_(minFreeBytes) {}
+      minFreeBytes_(minFreeBytes),
+      failedLogins_(common::SystemClock::instance(), limits.loginAttempts, limits.loginWindowSeconds),
+      passwordChecks_(kPasswordCheckSlots) {}
 
 uint64_t GateDelegate::freeBytes(const std::string& path) {
   struct statvfs s {};
@@ -24,16 +28,34 @@ uint64_t GateDelegate::freeBytes(const std::string& path) {
 
 bool GateDelegate::diskHasRoom() { return freeBytes(dataDir_) >= minFreeBytes_; }
 
-bool GateDelegate::authenticate(const std::string& user, const std::string& password) {
+smtp::AuthVerdict GateDelegate::authenticate(const std::string& user, const std::string& password,
+                                             const std::string& clientHost) {
+  const std::string userKey = "user:" + user;
+  const std::string hostKey = "host:" + clientHost;
+  if (failedLogins_.lockedFor(userKey) > 0 || failedLogins_.lockedFor(hostKey) > 0) {
+    common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "smtp_auth"}});
+    return smtp::AuthVerdict::Throttled;
+  }
+  if (!passwordChecks_.acquire(kPasswordCheckWaitMillis)) return smtp::AuthVerdict::Busy;
+  bool ok = false;
   try {
     auto u = users_->findUser(user);
     // Hash even for an unknown user so that timing does not tell which names exist.
     static const std::string kDummy = crypto::PasswordHash::hash("not-a-real-password-xx");
-    return crypto::PasswordHash::verify(password, u ? u->passwordHash : kDummy) && u.has_value();
+    ok = crypto::PasswordHash::verify(password, u ? u->passwordHash : kDummy) && u.has_value();
   } catch (const std::exception& e) {
     common::logger("smtp").error(std::string("AUTH lookup failed: ") + e.what());
-    return false;
+    passwordChecks_.release();
+    return smtp::AuthVerdict::Busy;
   }
+  passwordChecks_.release();
+  if (ok) {
+    failedLogins_.recordSuccess(userKey);
+    return smtp::AuthVerdict::Accepted;
+  }
+  failedLogins_.recordFailure(userKey);
+  failedLogins_.recordFailure(hostKey);
+  return smtp::AuthVerdict::Rejected;
 }
 
 smtp::AcceptResult GateDelegate::acceptMessage(const smtp::Envelope& env, std::string raw) {

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "common/AttemptLimiter.h"
+#include "common/Settings.h"
 #include "health/SmtpStats.h"
 #include "quarantine/QuarantineService.h"
 #include "smtp/SmtpSessionDelegate.h"
@@ -13,10 +15,18 @@ namespace mg::app {
 
 class GateDelegate final : public smtp::SmtpSessionDelegate {
  public:
+  // One PBKDF2 check at a time: guessing clients queue behind each other on one core
+  // instead of pinning all of them (a check costs ~0.5 s of a Pi core).
+  static constexpr unsigned kPasswordCheckSlots = 1;
+  static constexpr int64_t kPasswordCheckWaitMillis = 10'000;
   GateDelegate(quarantine::QuarantineService& quarantine, std::shared_ptr<store::UserRepository> users,
-               std::shared_ptr<health::SmtpStats> stats, std::string dataDir, uint64_t minFreeBytes);
+               std::shared_ptr<health::SmtpStats> stats, std::string dataDir, uint64_t minFreeBytes,
+               const common::LimitSettings& limits);
   bool diskHasRoom() override;
-  bool authenticate(const std::string& user, const std::string& password) override;
+  // [limits] login_attempts per login_window_seconds, counted per user and per client
+  // address; the PBKDF2 check itself runs in at most kPasswordCheckSlots threads at once.
+  smtp::AuthVerdict authenticate(const std::string& user, const std::string& password,
+                                 const std::string& clientHost) override;
   smtp::AcceptResult acceptMessage(const smtp::Envelope& env, std::string raw) override;
 
   static uint64_t freeBytes(const std::string& path);  // 0 when it cannot be read
@@ -27,6 +37,8 @@ class GateDelegate final : public smtp::SmtpSessionDelegate {
   std::shared_ptr<health::SmtpStats> stats_;
   std::string dataDir_;
   uint64_t minFreeBytes_;
+  common::AttemptLimiter failedLogins_;
+  common::WorkSlots passwordChecks_;
 };
 
 }  // namespace mg::app

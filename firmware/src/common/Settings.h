@@ -26,8 +26,11 @@ struct SmtpSettings {
   std::string tlsCert;
   std::string tlsKey;
   std::string defaultAction = "hold";  // hold | pass
+  std::string bareNewline = "reject";  // reject | normalize: a bare LF or CR in DATA
   // Extensions of the contract (documented in docs/configuration.md):
   unsigned maxSessions = 20;             // sessions at once; the next gets 421
+  unsigned maxSessionsPerAddress = 5;    // sessions at once from one client address
+  unsigned greetingTimeoutSeconds = 30;  // until the first command (a silent client holds a slot)
   unsigned commandTimeoutSeconds = 300;  // RFC 5321 §4.5.3.2.7
   unsigned dataTimeoutSeconds = 600;     // between two reads of DATA
   unsigned maxLineBytes = 1000;          // RFC 5321 §4.5.3.1.6, CRLF included

@@ -13,6 +13,7 @@ std::optional<LineReader::Line> LineReader::next(size_t limit) {
     if (pending > maxText + 1) {
       if (!discarding_) cut_ = buffer_.substr(pos_, maxText);
       discarding_ = true;
+      lastDroppedCr_ = buffer_.back() == '\r';
       pos_ = buffer_.size();
     }
     compact();
@@ -22,10 +23,12 @@ std::optional<LineReader::Line> LineReader::next(size_t limit) {
   if (discarding_) {
     line.text.swap(cut_);
     line.tooLong = true;
+    line.crlf = lf > pos_ ? buffer_[lf - 1] == '\r' : lastDroppedCr_;
     discarding_ = false;
   } else {
     size_t end = lf;
-    if (end > pos_ && buffer_[end - 1] == '\r') --end;
+    line.crlf = end > pos_ && buffer_[end - 1] == '\r';
+    if (line.crlf) --end;
     line.text = buffer_.substr(pos_, end - pos_);
     if (line.text.size() > maxText) {
       line.text.resize(maxText);
@@ -41,6 +44,7 @@ void LineReader::clear() {
   buffer_.clear();
   pos_ = 0;
   discarding_ = false;
+  lastDroppedCr_ = false;
   cut_.clear();
 }
 

@@ -1,25 +1,63 @@
 #include "smtp/MessageReceiver.h"
 
-namespace mg::smtp {
+#include <cctype>
 
-bool MessageReceiver::addLine(std::string_view line, bool tooLong) {
-  if (!tooLong && line == ".") return true;
+namespace mg::smtp {
+namespace {
+
+bool startsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+MessageReceiver::Verdict MessageReceiver::addLine(std::string_view line, bool tooLong, bool crlf) {
+  if (!tooLong && crlf && afterCrlf_ && line == ".") return Verdict::End;
+  const bool bareCr = line.find('\r') != std::string_view::npos;
+  if ((bareCr || !crlf) && limits_.bareNewline == BareNewline::Reject) return Verdict::BareNewline;
+
+  const bool dotAtLineStart = afterCrlf_ || limits_.bareNewline == BareNewline::Normalize;
+  afterCrlf_ = crlf;
   // The limit is on the line as sent (stuffed), CRLF included: it is a transport limit.
-  if ((tooLong || line.size() + 2 > maxLineBytes_) && !lineTooLong_) {
+  if ((tooLong || line.size() + 2 > limits_.maxLineBytes) && !lineTooLong_) {
     lineTooLong_ = true;
     std::string().swap(raw_);  // the message will be refused: keep nothing of it
   }
-  if (!line.empty() && line.front() == '.') line.remove_prefix(1);
-  size_ += line.size() + 2;
-  if (size_ > maxBytes_) {
+  // A lone "." that did not end DATA (it followed or ended in a bare LF) is content: kept.
+  if (dotAtLineStart && line.size() > 1 && line.front() == '.') line.remove_prefix(1);
+  // Normalise: every bare CR is a line end, stored as CRLF.
+  size_t start = 0;
+  for (size_t cr = line.find('\r'); cr != std::string_view::npos; cr = line.find('\r', start)) {
+    store(line.substr(start, cr - start));
+    start = cr + 1;
+  }
+  store(line.substr(start));
+  return Verdict::More;
+}
+
+void MessageReceiver::store(std::string_view text) {
+  if (inHeaders_) noteHeader(text);
+  size_ += text.size() + 2;
+  if (size_ > limits_.maxBytes) {
     if (!sizeExceeded_) std::string().swap(raw_);  // give the memory back at once
     sizeExceeded_ = true;
   }
   if (!sizeExceeded_ && !lineTooLong_) {
-    raw_.append(line);
+    raw_.append(text);
     raw_.append("\r\n");
   }
-  return false;
+}
+
+void MessageReceiver::noteHeader(std::string_view text) {
+  if (text.empty()) {
+    inHeaders_ = false;
+    return;
+  }
+  if (startsWithNoCase(text, "received:")) ++receivedHeaders_;
 }
 
 std::string MessageReceiver::take() {
@@ -34,6 +72,9 @@ void MessageReceiver::reset() {
   size_ = 0;
   sizeExceeded_ = false;
   lineTooLong_ = false;
+  afterCrlf_ = true;
+  inHeaders_ = true;
+  receivedHeaders_ = 0;
 }
 
 }  // namespace mg::smtp

@@ -13,6 +13,7 @@ SessionOptions SessionOptions::fromSettings(const common::SmtpSettings& settings
   o.maxLineBytes = settings.maxLineBytes == 0 ? 1000 : settings.maxLineBytes;
   o.requireAuth = settings.requireAuth;
   o.tlsAvailable = tlsAvailable;
+  o.bareNewline = settings.bareNewline == "normalize" ? BareNewline::Normalize : BareNewline::Reject;
   return o;
 }
 

@@ -4,6 +4,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -23,13 +24,14 @@ Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
 // Gives the slot back however run() ends.
 class SlotGuard {
  public:
-  explicit SlotGuard(ServerContext& c) : c_(c) {}
-  ~SlotGuard() { c_.release(); }
+  SlotGuard(ServerContext& c, std::string host) : c_(c), host_(std::move(host)) {}
+  ~SlotGuard() { c_.release(host_); }
   SlotGuard(const SlotGuard&) = delete;
   SlotGuard& operator=(const SlotGuard&) = delete;
 
  private:
   ServerContext& c_;
+  std::string host_;
 };
 
 }  // namespace
@@ -38,18 +40,28 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
     : Poco::Net::TCPServerConnection(socket), context_(std::move(context)), io_(socket) {}
 
 void SmtpConnection::run() {
+  std::string& host = host_;
   try {
-    client_ = io_.peerAddress().toString();
+    const Poco::Net::SocketAddress peer = io_.peerAddress();
+    client_ = peer.toString();
+    host = peer.host().toString();
   } catch (const Poco::Exception&) {
     return;  // the peer is already gone
   }
-  if (!context_->tryAcquire()) {
-    log().warning("smtp session refused client=%s: %u sessions already", client_,
-                  context_->settings.maxSessions);
-    refuse(SmtpReply::line(421, "4.7.0", context_->settings.hostname + " Error: too many sessions, try again later"));
-    return;
+  const auto& s = context_->settings;
+  switch (context_->tryAcquire(host)) {
+    case ServerContext::Admission::Admitted: break;
+    case ServerContext::Admission::ServerFull:
+      log().warning("smtp session refused client=%s: %u sessions already", client_, s.maxSessions);
+      refuse(SmtpReply::line(421, "4.7.0", s.hostname + " Error: too many sessions, try again later"));
+      return;
+    case ServerContext::Admission::AddressFull:
+      log().warning("smtp session refused client=%s: %u sessions from that address already", client_,
+                    s.maxSessionsPerAddress);
+      refuse(SmtpReply::line(421, "4.7.0", s.hostname + " Error: too many sessions from your address, try again later"));
+      return;
   }
-  SlotGuard slot(*context_);
+  SlotGuard slot(*context_, host);
   try {
     serve();
   } catch (const Poco::Exception& e) {
@@ -82,11 +94,12 @@ void SmtpConnection::serve() {
   io_.setSendTimeout(Poco::Timespan(static_cast<long>(s.commandTimeoutSeconds), 0));
   SessionOptions options = SessionOptions::fromSettings(s, !context_->tls.isNull());
   options.clientAddress = client_;
+  options.clientHost = host_;
   SmtpSession session(options, context_->delegate, *this);
   session.start();
   while (!session.closed()) {
     if (auto line = reader_.next(session.lineLimit())) {
-      session.onLine(line->text, line->tooLong);
+      session.onLine(line->text, line->tooLong, line->crlf);
       if (tlsRequested_ && !upgradeToTls(session)) return;
       continue;
     }
@@ -108,7 +121,11 @@ void SmtpConnection::flush() {
 
 bool SmtpConnection::readMore(SmtpSession& session) {
   const auto& s = context_->settings;
-  const auto limit = std::chrono::seconds(session.inData() ? s.dataTimeoutSeconds : s.commandTimeoutSeconds);
+  // Until the client has said anything, a short deadline: a silent connection holds a slot.
+  const unsigned seconds = session.inData()              ? s.dataTimeoutSeconds
+                           : session.commandsSeen() == 0 ? std::min(s.greetingTimeoutSeconds, s.commandTimeoutSeconds)
+                                                         : s.commandTimeoutSeconds;
+  const auto limit = std::chrono::seconds(seconds);
   const auto start = std::chrono::steady_clock::now();
   std::array<char, 4096> buf{};
   while (true) {

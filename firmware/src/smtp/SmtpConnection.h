@@ -39,6 +39,7 @@ class SmtpConnection : public Poco::Net::TCPServerConnection, private SmtpSessio
   LineReader reader_;
   std::string pending_;
   std::string client_;
+  std::string host_;  // client_ without the port
   bool tlsRequested_ = false;
 };
 

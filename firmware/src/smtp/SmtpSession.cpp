@@ -18,8 +18,9 @@ SmtpSession::SmtpSession(SessionOptions options, SmtpSessionDelegate& delegate, 
     : options_(std::move(options)),
       delegate_(delegate),
       output_(output),
-      receiver_(options_.maxMessageBytes, options_.maxLineBytes) {
+      receiver_(options_.receiverLimits()) {
   envelope_.clientAddress = options_.clientAddress;
+  envelope_.clientHost = options_.clientHost;
 }
 
 void SmtpSession::start() {
@@ -38,36 +39,11 @@ size_t SmtpSession::lineLimit() const {
   return state_ == SmtpState::Data ? options_.maxLineBytes : kMaxCommandLine;
 }
 
-void SmtpSession::onLine(std::string_view line, bool tooLong) {
-  switch (state_) {
-    case SmtpState::Closed:
-      return;
-    case SmtpState::StartTls:
-      // Plaintext sent after STARTTLS must not be read as commands of the TLS session
-      // (CVE-2011-0411): it is dropped.
-      return;
-    case SmtpState::Data:
-      guarded("data", &SmtpSession::onDataLine, line, tooLong);
-      return;
-    case SmtpState::AuthPlain:
-    case SmtpState::AuthLoginUser:
-    case SmtpState::AuthLoginPass:
-      guarded("auth", &SmtpSession::onAuthLine, line, tooLong);
-      return;
-    case SmtpState::Connected:
-    case SmtpState::Greeted:
-    case SmtpState::Mail:
-    case SmtpState::Rcpt:
-      guarded("command", &SmtpSession::onCommand, line, tooLong);
-      return;
-  }
-}
-
-void SmtpSession::guarded(std::string_view what, void (SmtpSession::*fn)(std::string_view, bool),
-                          std::string_view line, bool tooLong) {
+template <typename Handler>
+void SmtpSession::guarded(std::string_view what, Handler&& handler) {
   const char* error = "unknown exception";
   try {
-    (this->*fn)(line, tooLong);
+    handler();
     return;
   } catch (const std::exception& e) {
     error = e.what();
@@ -82,6 +58,32 @@ void SmtpSession::guarded(std::string_view what, void (SmtpSession::*fn)(std::st
   }
 }
 
+void SmtpSession::onLine(std::string_view line, bool tooLong, bool crlf) {
+  switch (state_) {
+    case SmtpState::Closed:
+      return;
+    case SmtpState::StartTls:
+      // Plaintext sent after STARTTLS must not be read as commands of the TLS session
+      // (CVE-2011-0411): it is dropped.
+      return;
+    case SmtpState::Data:
+      guarded("data", [&] { onDataLine(line, tooLong, crlf); });
+      return;
+    case SmtpState::AuthPlain:
+    case SmtpState::AuthLoginUser:
+    case SmtpState::AuthLoginPass:
+      guarded("auth", [&] { onAuthLine(line, tooLong); });
+      return;
+    case SmtpState::Connected:
+    case SmtpState::Greeted:
+    case SmtpState::Mail:
+    case SmtpState::Rcpt:
+      ++commandsSeen_;
+      guarded("command", [&] { onCommand(line, tooLong); });
+      return;
+  }
+}
+
 void SmtpSession::onTlsStarted() {
   if (state_ != SmtpState::StartTls) return;
   // RFC 3207 §4.2: everything learnt before TLS is forgotten; the client must EHLO again.
@@ -90,6 +92,7 @@ void SmtpSession::onTlsStarted() {
   pendingUser_.clear();
   envelope_ = Envelope{};
   envelope_.clientAddress = options_.clientAddress;
+  envelope_.clientHost = options_.clientHost;
   receiver_.reset();
   enterState(SmtpState::Connected);
 }

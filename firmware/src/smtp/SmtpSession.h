@@ -23,8 +23,9 @@ class SmtpSession {
 
   void start();  // sends the 220 greeting
   // One input line without its line end; the meaning depends on the state (command, DATA
-  // line, SASL response). `tooLong`: the transport cut the line at lineLimit().
-  void onLine(std::string_view line, bool tooLong = false);
+  // line, SASL response). `tooLong`: the transport cut the line at lineLimit(); `crlf`: it
+  // ended in CRLF, not a bare LF (commands take either; DATA does not).
+  void onLine(std::string_view line, bool tooLong = false, bool crlf = true);
   void onTlsStarted();  // handshake done: the session starts afresh (RFC 3207 §4.2)
   void onTimeout();     // 421 4.4.2 and close
   void onShutdown();    // the server stops: 421 4.3.2 and close
@@ -34,6 +35,7 @@ class SmtpSession {
   bool tlsActive() const { return tls_; }
   bool inTransaction() const;  // MAIL given: a graceful stop lets it finish
   bool inData() const { return state_ == SmtpState::Data; }
+  unsigned commandsSeen() const { return commandsSeen_; }  // command lines read so far
   // The longest line (line end included) the transport should pass for the next input.
   size_t lineLimit() const;
   const Envelope& envelope() const { return envelope_; }
@@ -46,11 +48,13 @@ class SmtpSession {
   void replyParsed(const std::string& line);
   void closeWith(int code, std::string_view enhanced, std::string_view text);
   void resetTransaction();
-  void guarded(std::string_view what, void (SmtpSession::*fn)(std::string_view, bool), std::string_view line,
-               bool tooLong);
+  // Runs one input handler; an exception becomes 421 and a close, never an escape.
+  template <typename Handler>
+  void guarded(std::string_view what, Handler&& handler);
 
   void onCommand(std::string_view line, bool tooLong);
-  void onDataLine(std::string_view line, bool tooLong);
+  void onDataLine(std::string_view line, bool tooLong, bool crlf);
+  void refuseBareNewline(bool crlf);
   void onAuthLine(std::string_view line, bool tooLong);
 
   bool checkHelo(const SmtpCommand& cmd);
@@ -84,6 +88,7 @@ class SmtpSession {
   bool tls_ = false;
   bool helloSeen_ = false;
   unsigned errors_ = 0;
+  unsigned commandsSeen_ = 0;
 };
 
 }  // namespace mg::smtp

@@ -127,22 +127,33 @@ void SmtpSession::onAuthLine(std::string_view line, bool tooLong) {
 }
 
 void SmtpSession::finishAuth(const std::string& user, const std::string& password) {
-  bool ok = false;
+  AuthVerdict verdict = AuthVerdict::Busy;
   try {
-    ok = delegate_.authenticate(user, password);
+    verdict = delegate_.authenticate(user, password, options_.clientHost);
   } catch (...) {
-    ok = false;
+    verdict = AuthVerdict::Busy;
   }
   pendingUser_.clear();
   enterState(SmtpState::Greeted);
   const std::string who = "client=" + common::sanitize(options_.clientAddress) + " user=" + common::sanitize(user);
-  if (ok) {
-    envelope_.authUser = user;
-    log().information("smtp auth ok %s", who);
-    reply(235, "2.7.0", "Authentication successful");
-  } else {
-    log().warning("smtp auth failed %s", who);
-    reply(535, "5.7.8", "Authentication credentials invalid");
+  switch (verdict) {
+    case AuthVerdict::Accepted:
+      envelope_.authUser = user;
+      log().information("smtp auth ok %s", who);
+      reply(235, "2.7.0", "Authentication successful");
+      return;
+    case AuthVerdict::Rejected:
+      log().warning("smtp auth failed %s", who);
+      reply(535, "5.7.8", "Authentication credentials invalid");
+      return;
+    case AuthVerdict::Throttled:
+      log().warning("smtp auth throttled %s: too many failed attempts", who);
+      closeWith(454, "4.7.0", "Too many failed authentication attempts; try again later");
+      return;
+    case AuthVerdict::Busy:
+      log().warning("smtp auth could not be checked now %s", who);
+      reply(454, "4.7.0", "Temporary authentication failure; try again later");
+      return;
   }
 }
 

@@ -43,8 +43,26 @@ void SmtpSession::proceedData() {
   send(SmtpReply::line(354, "", "End data with <CR><LF>.<CR><LF>"));
 }
 
-void SmtpSession::onDataLine(std::string_view line, bool tooLong) {
-  if (receiver_.addLine(line, tooLong)) finishMessage();
+void SmtpSession::onDataLine(std::string_view line, bool tooLong, bool crlf) {
+  switch (receiver_.addLine(line, tooLong, crlf)) {
+    case MessageReceiver::Verdict::More: return;
+    case MessageReceiver::Verdict::End: finishMessage(); return;
+    case MessageReceiver::Verdict::BareNewline: refuseBareNewline(crlf); return;
+  }
+}
+
+// Postfix >= 3.9 (smtpd_forbid_bare_newline = normal) answers this way and hangs up: after a
+// bare line end nobody can say where the client thinks the message ends, so nothing it sends
+// afterwards may be read as a command (that is how a second, forged transaction gets in).
+void SmtpSession::refuseBareNewline(bool crlf) {
+  const uint64_t size = receiver_.size();
+  const std::string what = crlf ? "bare <CR>" : "bare <LF>";
+  const std::string text = options_.hostname + " Error: " + what +
+                           " received in DATA; lines must end in <CR><LF> (RFC 5321 2.3.8, smtp.bare_newline)";
+  countMessage("rejected");
+  logTransaction(size, "rejected", "521 5.5.2 " + text);
+  resetTransaction();
+  closeWith(521, "5.5.2", text);
 }
 
 void SmtpSession::finishMessage() {
@@ -53,6 +71,10 @@ void SmtpSession::finishMessage() {
   std::string result = "rejected";
   if (receiver_.sizeExceeded()) {
     replyLine = "552 5.3.4 Message size exceeds fixed maximum message size";
+  } else if (receiver_.tooManyHops()) {
+    // RFC 5321 §6.3: a message with this many trace headers is looping; refuse it for good.
+    replyLine = "554 5.4.6 Too many hops: " + std::to_string(receiver_.receivedHeaders()) +
+                " Received: headers (mail loop?), at most " + std::to_string(options_.maxReceived);
   } else if (receiver_.lineTooLong()) {
     // 552 rather than 500: RFC 5321 §4.3.2 lists 552/554/45x as the replies to the end of
     // DATA, and the line limit is a size limit of the transport.

@@ -11,6 +11,7 @@ namespace mg::smtp {
 struct Envelope {
   std::string heloName;       // as the client sent it (not sanitised)
   std::string clientAddress;  // "192.0.2.7:51234"
+  std::string clientHost;     // "192.0.2.7": what per-client limits count by
   std::string authUser;       // empty when not authenticated
   std::string mailFrom;       // "" for the null sender <>
   std::vector<std::string> rcptTo;
@@ -25,11 +26,20 @@ struct AcceptResult {
   std::string metricResult;  // "held" | "relayed" | "tempfail" | "rejected"
 };
 
+enum class AuthVerdict {
+  Accepted,   // 235
+  Rejected,   // 535: wrong user or password
+  Throttled,  // 454 and the session is closed: too many failures for this user or address
+  Busy,       // 454: the password could not be checked now (every check slot taken)
+};
+
 class SmtpSessionDelegate {
  public:
   virtual ~SmtpSessionDelegate() = default;
   virtual bool diskHasRoom() = 0;  // false → MAIL gets 452 4.3.1
-  virtual bool authenticate(const std::string& user, const std::string& password) = 0;
+  // `clientHost` is the client's address without the port (for per-address throttling).
+  virtual AuthVerdict authenticate(const std::string& user, const std::string& password,
+                                   const std::string& clientHost) = 0;
   // raw = the message after dot-unstuffing, every line ending in CRLF. Return only once the
   // message is durable when the kind is Accepted: the session sends `reply` as it is.
   virtual AcceptResult acceptMessage(const Envelope& env, std::string raw) = 0;

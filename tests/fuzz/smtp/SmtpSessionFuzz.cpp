@@ -16,7 +16,9 @@ using namespace mg::smtp;
 class NullDelegate : public SmtpSessionDelegate {
  public:
   bool diskHasRoom() override { return true; }
-  bool authenticate(const std::string& user, const std::string&) override { return user == "u"; }
+  AuthVerdict authenticate(const std::string& user, const std::string&, const std::string&) override {
+    return user == "u" ? AuthVerdict::Accepted : AuthVerdict::Rejected;
+  }
   AcceptResult acceptMessage(const Envelope&, std::string) override {
     return {AcceptResult::Kind::Accepted, "250 2.0.0 Ok", "held"};
   }

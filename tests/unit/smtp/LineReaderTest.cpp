@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "smtp/MessageReceiver.h"
-
 namespace mg::smtp {
 namespace {
 
@@ -66,30 +64,32 @@ TEST(LineReaderTest, ClearDropsPendingInput) {
   EXPECT_FALSE(r.next(512));
 }
 
-TEST(MessageReceiverTest, UnstuffsCountsAndStopsAtDot) {
-  MessageReceiver m(100, 1000);
-  EXPECT_FALSE(m.addLine("..a", false));
-  EXPECT_FALSE(m.addLine("b", false));
-  EXPECT_TRUE(m.addLine(".", false));
-  EXPECT_EQ(m.size(), 7u);
-  EXPECT_EQ(m.take(), ".a\r\nb\r\n");
-  EXPECT_EQ(m.size(), 0u);
+TEST(LineReaderTest, TellsACrlfEndFromABareLf) {
+  LineReader r;
+  feed(r, "a\r\nb\n\n.\n");
+  EXPECT_TRUE(r.next(512)->crlf);
+  EXPECT_FALSE(r.next(512)->crlf);
+  auto empty = r.next(512);
+  EXPECT_EQ(empty->text, "");
+  EXPECT_FALSE(empty->crlf);
+  auto dot = r.next(512);
+  EXPECT_EQ(dot->text, ".");
+  EXPECT_FALSE(dot->crlf);
 }
 
-TEST(MessageReceiverTest, OverSizeKeepsCountingButNotStoring) {
-  MessageReceiver m(10, 1000);
-  EXPECT_FALSE(m.addLine("12345678", false));  // 10 bytes: at the limit
-  EXPECT_FALSE(m.sizeExceeded());
-  EXPECT_FALSE(m.addLine("x", false));
-  EXPECT_TRUE(m.sizeExceeded());
-  EXPECT_EQ(m.size(), 13u);
-  EXPECT_TRUE(m.take().empty());
-}
-
-TEST(MessageReceiverTest, CutDotIsNotTheEnd) {
-  MessageReceiver m(100, 10);
-  EXPECT_FALSE(m.addLine(".", true));  // a cut line that happens to start with a dot
-  EXPECT_TRUE(m.lineTooLong());
+TEST(LineReaderTest, CutLineStillTellsItsEnding) {
+  LineReader r;
+  feed(r, std::string(600, 'x'));
+  EXPECT_FALSE(r.next(512));
+  feed(r, "\r");
+  EXPECT_FALSE(r.next(512));
+  feed(r, "\n" + std::string(600, 'y') + "\n");
+  auto first = r.next(512);
+  EXPECT_TRUE(first->tooLong);
+  EXPECT_TRUE(first->crlf);  // the CR was dropped with the line's tail, its LF came later
+  auto second = r.next(512);
+  EXPECT_TRUE(second->tooLong);
+  EXPECT_FALSE(second->crlf);
 }
 
 }  // namespace

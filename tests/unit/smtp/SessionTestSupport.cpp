@@ -18,9 +18,10 @@ std::vector<std::string> RecordingOutput::takeReplies() {
   return out;
 }
 
-bool FakeDelegate::authenticate(const std::string& user, const std::string& password) {
+AuthVerdict FakeDelegate::authenticate(const std::string& user, const std::string& password, const std::string&) {
+  if (authVerdict) return *authVerdict;
   const auto it = users.find(user);
-  return it != users.end() && it->second == password;
+  return it != users.end() && it->second == password ? AuthVerdict::Accepted : AuthVerdict::Rejected;
 }
 
 AcceptResult FakeDelegate::acceptMessage(const Envelope& env, std::string raw) {

@@ -1,6 +1,7 @@
 #pragma once
 // Fakes for driving an SmtpSession without sockets.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,11 +34,12 @@ class RecordingOutput : public SmtpSessionOutput {
 class FakeDelegate : public SmtpSessionDelegate {
  public:
   bool diskHasRoom() override { return room; }
-  bool authenticate(const std::string& user, const std::string& password) override;
+  AuthVerdict authenticate(const std::string& user, const std::string& password, const std::string& host) override;
   AcceptResult acceptMessage(const Envelope& env, std::string raw) override;
 
   bool room = true;
   bool throwOnAccept = false;
+  std::optional<AuthVerdict> authVerdict;  // set: every AUTH gets this verdict
   std::map<std::string, std::string> users{{"alice", "correct horse"}};
   AcceptResult result{AcceptResult::Kind::Accepted, "250 2.0.0 Ok: held as 42", "held"};
   std::vector<std::pair<Envelope, std::string>> accepted;

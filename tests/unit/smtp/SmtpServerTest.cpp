@@ -26,8 +26,8 @@ using namespace std::chrono_literals;
 class LockedDelegate : public SmtpSessionDelegate {
  public:
   bool diskHasRoom() override { return true; }
-  bool authenticate(const std::string& user, const std::string& password) override {
-    return user == "alice" && password == "correct horse";
+  AuthVerdict authenticate(const std::string& user, const std::string& password, const std::string&) override {
+    return user == "alice" && password == "correct horse" ? AuthVerdict::Accepted : AuthVerdict::Rejected;
   }
   AcceptResult acceptMessage(const Envelope& env, std::string raw) override {
     std::lock_guard<std::mutex> lock(mu);

@@ -138,6 +138,27 @@ TEST_F(SmtpSessionAuthTest, AuthPlainInTwoStepsAndWrongPassword) {
   EXPECT_TRUE(session_->envelope().authUser.empty());
 }
 
+TEST_F(SmtpSessionAuthTest, ThrottledAuthSays454AndCloses) {
+  startTls();
+  feed({"EHLO c"});
+  delegate_.authVerdict = AuthVerdict::Throttled;
+  const Replies r = feed({"AUTH PLAIN " + plain("alice", "guess"), "NOOP"});
+  ASSERT_EQ(r.size(), 1u);  // the NOOP after it is never read
+  EXPECT_EQ(r[0], "454 4.7.0 Too many failed authentication attempts; try again later");
+  EXPECT_TRUE(session_->closed());
+  EXPECT_EQ(out_.closes, 1);
+}
+
+TEST_F(SmtpSessionAuthTest, BusyPasswordCheckSays454AndTheSessionGoesOn) {
+  startTls();
+  feed({"EHLO c"});
+  delegate_.authVerdict = AuthVerdict::Busy;
+  EXPECT_EQ(code("AUTH PLAIN " + plain("alice", "correct horse")), "454 4.7.0");
+  EXPECT_FALSE(session_->closed());
+  delegate_.authVerdict.reset();
+  EXPECT_EQ(code("AUTH PLAIN " + plain("alice", "correct horse")), "235 2.7.0");
+}
+
 TEST_F(SmtpSessionAuthTest, AuthLogin) {
   startTls();
   feed({"EHLO c"});

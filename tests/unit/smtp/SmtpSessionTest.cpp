@@ -101,10 +101,10 @@ TEST_F(SmtpSessionTest, EightBitBodyIsKeptByteExact) {
   greetAndMail();
   const std::string latin1 = "caf\xe9 \xff\xfe";
   const std::string utf8 = "Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x93\xa7";
-  const std::string withCrAndNul = std::string("a\rb\0c\x7f", 6);
-  feed({"DATA", latin1, utf8, withCrAndNul, "."});
+  const std::string withNul = std::string("ab\0c\x7f", 5);  // a bare CR is refused: SmtpDataPhaseTest
+  feed({"DATA", latin1, utf8, withNul, "."});
   ASSERT_EQ(delegate_.accepted.size(), 1u);
-  EXPECT_EQ(delegate_.accepted[0].second, latin1 + "\r\n" + utf8 + "\r\n" + withCrAndNul + "\r\n");
+  EXPECT_EQ(delegate_.accepted[0].second, latin1 + "\r\n" + utf8 + "\r\n" + withNul + "\r\n");
 }
 
 TEST_F(SmtpSessionTest, EmptyMessageIsPassedOn) {
