@@ -79,4 +79,19 @@ std::string randomHex(size_t bytes) {
   return out;
 }
 
+size_t utf8Prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s.size();
+  size_t n = max;
+  // Step back over continuation bytes (10xxxxxx) to the start of the cut sequence.
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
+std::string capText(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::string out(s.substr(0, utf8Prefix(s, max > 3 ? max - 3 : 0)));
+  out += "\xE2\x80\xA6";  // …
+  return out;
+}
+
 }  // namespace mg::common

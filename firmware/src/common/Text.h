@@ -13,6 +13,12 @@ bool iequals(std::string_view a, std::string_view b);
 bool istartsWith(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
+// The length of the longest prefix of `s` of at most `max` bytes that does not end inside a
+// UTF-8 sequence.
+size_t utf8Prefix(std::string_view s, size_t max);
+// `s` itself when it has at most `max` bytes, else its UTF-8-safe prefix and "…" (a capped
+// display field: what a list shows of a 20 MB Subject).
+std::string capText(std::string_view s, size_t max);
 // Lower-case hex of SHA-256.
 std::string sha256Hex(std::string_view data);
 // Cryptographically random bytes from the OS, hex encoded.

@@ -6,6 +6,7 @@
 
 #include "common/Text.h"
 #include "mime/detail/GMimeSupport.h"
+#include "mime/detail/ParseView.h"
 #include "mime/detail/PartWalker.h"
 
 namespace mg::mime {
@@ -109,6 +110,14 @@ common::Result<std::string> serialise(GMimeMessage* message) {
 common::Result<std::string> editMessage(std::string_view raw, const std::optional<std::string>& newSubject,
                                         const std::optional<std::string>& newText) {
   try {
+    // An edit rebuilds the message from what GMime parsed: where the content limits kept
+    // anything from it, the new version would silently lose that. Refuse instead.
+    if (const detail::ParseView view = detail::makeParseView(raw); view.changed) {
+      return common::Result<std::string>::error(
+          "editing message: it is beyond the content limits (" +
+          (view.notes.empty() ? std::string("header bytes that cannot be shown as they are") : view.notes.front()) +
+          "); it can be released or discarded as it is, not edited");
+    }
     auto parsed = detail::parseMime(raw, detail::Headerless::kRefuse);
     if (!parsed) return parsed.status().withContext("editing message");
     GMimeMessage* message = parsed->get();

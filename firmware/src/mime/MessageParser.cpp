@@ -3,7 +3,9 @@
 #include <exception>
 
 #include "common/Text.h"
+#include "mime/Limits.h"
 #include "mime/detail/GMimeSupport.h"
+#include "mime/detail/ParseView.h"
 #include "mime/detail/PartWalker.h"
 
 namespace mg::mime {
@@ -69,6 +71,11 @@ void collectHeaders(GMimeMessage* message, MessageSummary& summary) {
 void collectParts(GMimeMessage* message, MessageSummary& summary) {
   GMimePart* body = detail::findBodyTextPart(message);
   if (body != nullptr) summary.text = bodyText(body);
+  if (summary.text.size() > kMaxTextBytes) {
+    summary.text.resize(common::utf8Prefix(summary.text, kMaxTextBytes));
+    summary.textTruncated = true;
+    summary.limitNotes.push_back("the text is shown cut at " + std::to_string(kMaxTextBytes / 1024) + " KiB");
+  }
 
   detail::PartVisitor visitor;
   visitor.onPart = [&summary, body](GMimePart* part) {
@@ -107,9 +114,13 @@ MessageSummary summarise(GMimeMessage* message) {
 
 common::Result<MessageSummary> parseMessage(std::string_view raw) {
   try {
-    auto parsed = detail::parseMime(raw, detail::Headerless::kTreatAsBody);
+    detail::ParseView view = detail::makeParseView(raw);
+    auto parsed = detail::parseMime(view.bytes(raw), detail::Headerless::kTreatAsBody);
     if (!parsed) return parsed.status().withContext("parsing message");
-    return summarise(parsed->get());
+    MessageSummary summary = summarise(parsed->get());
+    summary.hiddenParts = view.hiddenParts;
+    summary.limitNotes.insert(summary.limitNotes.begin(), view.notes.begin(), view.notes.end());
+    return summary;
   } catch (const std::exception& e) {  // std::bad_alloc from our own containers
     return common::Result<MessageSummary>::error(std::string("parsing message: ") + e.what());
   }

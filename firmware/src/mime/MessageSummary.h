@@ -22,10 +22,17 @@ struct MessageSummary {
   // The first text/plain part that is not an attachment, transfer-decoded, converted to
   // UTF-8, with LF line endings. Empty when there is none.
   std::string text;
+  bool textTruncated = false;  // `text` was cut at kMaxTextBytes
   bool htmlPresent = false;  // an inline text/html part exists
   std::vector<Attachment> attachments;
+  // What the content limits (Limits.h) kept from being parsed and shown, for the reviewer:
+  // "2 parts nested deeper than 32 levels not shown (any of them may be an attachment)".
+  std::vector<std::string> limitNotes;
+  uint64_t hiddenParts = 0;  // parts not parsed; any of them could be an attachment
 
-  bool hasAttachments() const { return !attachments.empty(); }
+  // Anything unshown counts: a rule or a reviewer must never read "no attachment" for a
+  // message whose hidden parts may carry one.
+  bool hasAttachments() const { return !attachments.empty() || hiddenParts > 0; }
 };
 
 }  // namespace mg::mime

@@ -1,19 +1,8 @@
 #include "smtp/MessageReceiver.h"
 
-#include <cctype>
+#include "common/Text.h"
 
 namespace mg::smtp {
-namespace {
-
-bool startsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 MessageReceiver::Verdict MessageReceiver::addLine(std::string_view line, bool tooLong, bool crlf) {
   if (!tooLong && crlf && afterCrlf_ && line == ".") return Verdict::End;
@@ -57,7 +46,7 @@ void MessageReceiver::noteHeader(std::string_view text) {
     inHeaders_ = false;
     return;
   }
-  if (startsWithNoCase(text, "received:")) ++receivedHeaders_;
+  if (common::istartsWith(text, "received:")) ++receivedHeaders_;
 }
 
 std::string MessageReceiver::take() {

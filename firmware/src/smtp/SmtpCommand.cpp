@@ -10,7 +10,41 @@ namespace {
 using common::Result;
 using common::Status;
 
-bool isCtlOrSpace(unsigned char c) { return c <= 0x20 || c >= 0x7f; }
+bool isCtlOrSpace(unsigned char c) { return c <= 0x20 || c == 0x7f; }
+
+// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
+bool validUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -31,7 +65,8 @@ bool validDomain(std::string_view d) {
   if (d.front() == '.' || d.back() == '.' || d.find("..") != std::string_view::npos) return false;
   for (char c : d) {
     const auto u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) && c != '-' && c != '.') return false;
+    // Bytes >= 0x80: a U-label of an internationalised domain (RFC 6531), UTF-8 checked apart.
+    if (u < 0x80 && !std::isalnum(u) && c != '-' && c != '.') return false;
   }
   return true;
 }
@@ -48,7 +83,7 @@ bool validLocalPart(std::string_view l) {
 // Checks "<...>" at the start of `arg`; returns the address and leaves the parameters in `rest`.
 // Why so strict on blanks: a space inside a path is the commonest broken-client symptom and
 // accepting it makes the parameter split ambiguous.
-Result<std::string> parsePath(std::string_view arg, bool isMail, std::string_view& rest) {
+Result<std::string> parsePath(std::string_view arg, bool isMail, std::string_view& rest, bool& utf8) {
   if (arg.empty() || arg.front() != '<') return Status::error("missing '<'");
   const size_t close = arg.find('>');
   if (close == std::string_view::npos) return Status::error("missing '>'");
@@ -58,9 +93,11 @@ Result<std::string> parsePath(std::string_view arg, bool isMail, std::string_vie
   if (!rest.empty() && rest.front() != ' ') return Status::error("junk after '>'");
   for (char c : addr) {
     if (isCtlOrSpace(static_cast<unsigned char>(c)) || c == '<') {
-      return Status::error("blank, control or 8-bit byte in address");
+      return Status::error("blank or control byte in address");
     }
+    if (static_cast<unsigned char>(c) >= 0x80) utf8 = true;
   }
+  if (utf8 && !validUtf8(addr)) return Status::error("8-bit bytes in address that are not UTF-8");
   if (addr.empty()) {
     if (isMail) return std::string();
     return Status::error("empty recipient");
@@ -101,6 +138,9 @@ Status parseParameters(std::string_view params, bool isMail, SmtpCommand& cmd) {
       } else {
         return Status::error("501 5.5.4 Unsupported BODY type (7BIT or 8BITMIME)");
       }
+    } else if (key == "SMTPUTF8") {
+      if (cmd.smtpUtf8 || eq != std::string::npos) return Status::error("501 5.5.4 Bad SMTPUTF8 parameter (it takes no value)");
+      cmd.smtpUtf8 = true;
     } else if (key == "AUTH") {
       // RFC 4954 §5: a server that offers AUTH must accept MAIL's AUTH= parameter; the gate
       // has no trust relation to pass it on, so it is checked for presence and dropped.
@@ -121,7 +161,7 @@ Result<SmtpCommand> parseMailOrRcpt(SmtpCommand cmd, bool isMail) {
   arg.remove_prefix(keyword.size());
   while (!arg.empty() && arg.front() == ' ') arg.remove_prefix(1);  // "MAIL FROM: <a>" is common
   std::string_view rest;
-  auto path = parsePath(arg, isMail, rest);
+  auto path = parsePath(arg, isMail, rest, cmd.utf8Path);
   if (!path) {
     const std::string prefix = isMail ? "501 5.1.7 Bad sender address syntax: " : "501 5.1.3 Bad recipient address syntax: ";
     return Status::error(prefix + path.errorMessage());

@@ -29,6 +29,8 @@ struct SmtpCommand {
   bool nullPath = false; // MAIL FROM:<>
   std::optional<uint64_t> size;   // MAIL SIZE=
   std::optional<BodyType> body;   // MAIL BODY=
+  bool smtpUtf8 = false;          // MAIL SMTPUTF8 (RFC 6531 §3.4)
+  bool utf8Path = false;          // the path has non-ASCII (UTF-8) bytes: needs SMTPUTF8
 };
 
 // The verb alone, upper-cased: lets the session check the state before the syntax.

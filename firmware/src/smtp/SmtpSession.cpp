@@ -146,6 +146,7 @@ void SmtpSession::resetTransaction() {
   envelope_.mailFrom.clear();
   envelope_.rcptTo.clear();
   envelope_.eightBitMime = false;
+  envelope_.smtpUtf8 = false;
   receiver_.reset();
 }
 
@@ -234,6 +235,7 @@ bool SmtpSession::checkHelo(const SmtpCommand& cmd) {
 void SmtpSession::proceedHelo(const SmtpCommand& cmd, bool extended) {
   resetTransaction();  // RFC 5321 §4.1.4: a new EHLO acts as RSET
   envelope_.heloName = cmd.argument;
+  envelope_.extended = extended;
   helloSeen_ = true;
   enterState(SmtpState::Greeted);
   if (!extended) {
@@ -242,7 +244,7 @@ void SmtpSession::proceedHelo(const SmtpCommand& cmd, bool extended) {
   }
   SmtpReply r(250, "", options_.hostname);
   r.add("PIPELINING").add("SIZE " + std::to_string(options_.maxMessageBytes)).add("8BITMIME");
-  r.add("ENHANCEDSTATUSCODES");
+  r.add("ENHANCEDSTATUSCODES").add("SMTPUTF8");
   if (options_.tlsAvailable && !tls_) r.add("STARTTLS");
   if (tls_) r.add("AUTH PLAIN LOGIN");  // never offered in the clear
   send(r.format());
@@ -268,6 +270,10 @@ bool SmtpSession::checkMail(std::string_view line, SmtpCommand& cmd) {
   }
   cmd = std::move(parsed.value());
   logCommand(cmd);
+  if (cmd.utf8Path && !cmd.smtpUtf8) {
+    reply(553, "5.6.7", "Non-ASCII sender address needs the SMTPUTF8 parameter (RFC 6531)");
+    return false;
+  }
   if (cmd.size && *cmd.size > options_.maxMessageBytes) {
     reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
     return false;
@@ -288,6 +294,7 @@ bool SmtpSession::checkMail(std::string_view line, SmtpCommand& cmd) {
 void SmtpSession::proceedMail(const SmtpCommand& cmd) {
   envelope_.mailFrom = cmd.path;
   envelope_.eightBitMime = cmd.body == BodyType::EightBitMime;
+  envelope_.smtpUtf8 = cmd.smtpUtf8;
   enterState(SmtpState::Mail);
   reply(250, "2.1.0", "Ok");
 }
@@ -304,6 +311,10 @@ bool SmtpSession::checkRcpt(std::string_view line, SmtpCommand& cmd) {
   }
   cmd = std::move(parsed.value());
   logCommand(cmd);
+  if (cmd.utf8Path && !envelope_.smtpUtf8) {
+    reply(553, "5.6.7", "Non-ASCII recipient address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
+    return false;
+  }
   if (envelope_.rcptTo.size() >= options_.maxRecipients) {
     reply(452, "4.5.3", "Error: too many recipients");
     return false;

@@ -24,6 +24,14 @@ std::string defaultMetricResult(AcceptResult::Kind kind) {
 
 }  // namespace
 
+std::string Envelope::protocol() const {
+  if (!extended) return "SMTP";
+  std::string p = smtpUtf8 ? "UTF8SMTP" : "ESMTP";
+  if (tls) p += "S";
+  if (!authUser.empty()) p += "A";
+  return p;
+}
+
 bool SmtpSession::checkData(const SmtpCommand& cmd) {
   if (state_ == SmtpState::Connected || state_ == SmtpState::Greeted) {
     reply(503, "5.5.1", "Error: need MAIL command");

@@ -16,7 +16,13 @@ struct Envelope {
   std::string mailFrom;       // "" for the null sender <>
   std::vector<std::string> rcptTo;
   bool eightBitMime = false;  // MAIL ... BODY=8BITMIME
+  bool smtpUtf8 = false;      // MAIL ... SMTPUTF8: UTF-8 addresses and headers (RFC 6531)
+  bool extended = false;      // EHLO (not HELO) was used
   bool tls = false;           // STARTTLS was completed
+
+  // The "with" protocol of the trace header (RFC 3848, RFC 6531 §3.7.3): ESMTP, ESMTPS,
+  // ESMTPSA, UTF8SMTPSA, ..., or SMTP after HELO.
+  std::string protocol() const;
 };
 
 struct AcceptResult {

@@ -76,9 +76,30 @@ TEST(SmtpCommandTest, BadPathsAreRefusedWithReasons) {
   EXPECT_EQ(r.errorMessage().substr(0, 10), "501 5.1.3 ");
 }
 
-TEST(SmtpCommandTest, EightBitAddressIsRefused) {
-  auto m = parseCommand("MAIL FROM:<j\xc3\xb6rg@example.com>");
-  EXPECT_FALSE(m.ok());
+TEST(SmtpCommandTest, Utf8AddressIsMarkedForTheSessionToCheckSmtpUtf8) {
+  auto m = parseCommand("MAIL FROM:<j\xc3\xb6rg@b\xc3\xbc" "cher.example> SMTPUTF8");
+  ASSERT_TRUE(m.ok()) << m.errorMessage();
+  EXPECT_EQ(m->path, "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+  EXPECT_TRUE(m->utf8Path);
+  EXPECT_TRUE(m->smtpUtf8);
+  auto ascii = parseCommand("RCPT TO:<a@b.example>");
+  ASSERT_TRUE(ascii.ok());
+  EXPECT_FALSE(ascii->utf8Path);
+}
+
+TEST(SmtpCommandTest, EightBitAddressThatIsNotUtf8IsRefused) {
+  for (const char* line : {"MAIL FROM:<j\xf6rg@example.com> SMTPUTF8", "RCPT TO:<a@\xc0\xafx.example>",
+                           "RCPT TO:<\xed\xa0\x80@x.example>", "RCPT TO:<a\xe2\x82@x.example>"}) {
+    auto m = parseCommand(line);
+    ASSERT_FALSE(m.ok()) << line;
+    EXPECT_NE(m.errorMessage().find("not UTF-8"), std::string::npos) << m.errorMessage();
+  }
+}
+
+TEST(SmtpCommandTest, SmtpUtf8TakesNoValue) {
+  auto m = parseCommand("MAIL FROM:<a@b.example> SMTPUTF8=yes");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.errorMessage().substr(0, 9), "501 5.5.4");
 }
 
 TEST(SmtpCommandTest, MissingFromOrToKeyword) {
@@ -118,7 +139,7 @@ TEST(SmtpCommandTest, SizeAndBodyParameters) {
 }
 
 TEST(SmtpCommandTest, BadOrUnknownParameters) {
-  auto unknown = parseCommand("MAIL FROM:<a@b.example> SMTPUTF8");
+  auto unknown = parseCommand("MAIL FROM:<a@b.example> DSN=FULL");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.errorMessage().substr(0, 9), "555 5.5.4");
   auto rcpt = parseCommand("RCPT TO:<a@b.example> NOTIFY=NEVER");

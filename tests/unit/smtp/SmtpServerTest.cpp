@@ -48,6 +48,12 @@ class Client {
   explicit Client(uint16_t port) : socket_(Poco::Net::SocketAddress("127.0.0.1", port)) {
     socket_.setReceiveTimeout(Poco::Timespan(5, 0));
   }
+  // From another loopback address (127.0.0.0/8 is all local on Linux): another LAN host.
+  Client(uint16_t port, const std::string& from) {
+    socket_.impl()->bind(Poco::Net::SocketAddress(from, 0), false);
+    socket_.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket_.setReceiveTimeout(Poco::Timespan(5, 0));
+  }
   void write(const std::string& s) { socket_.sendBytes(s.data(), static_cast<int>(s.size())); }
   // The last line of the next reply ("250 2.0.0 Ok"), or "" on EOF.
   std::string reply() {
@@ -118,8 +124,8 @@ TEST_F(SmtpServerTest, PipelinedTransactionInOneWrite) {
   EXPECT_EQ(c.reply(), "220 gate.test ESMTP mailgate");
   c.write(
       "EHLO client.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nRCPT TO:<c@y.test>\r\nDATA\r\n"
-      "Subject: t\r\n\r\n..dot\r\n8bit \xe9\xff\nbare lf\r\n.\r\nNOOP\r\nQUIT\r\n");
-  EXPECT_EQ(c.reply(), "250 ENHANCEDSTATUSCODES");
+      "Subject: t\r\n\r\n..dot\r\n8bit \xe9\xff\r\nlast\r\n.\r\nNOOP\r\nQUIT\r\n");
+  EXPECT_EQ(c.reply(), "250 SMTPUTF8");
   EXPECT_EQ(c.reply(), "250 2.1.0 Ok");
   EXPECT_EQ(c.reply(), "250 2.1.5 Ok");
   EXPECT_EQ(c.reply(), "250 2.1.5 Ok");
@@ -132,7 +138,8 @@ TEST_F(SmtpServerTest, PipelinedTransactionInOneWrite) {
   const auto& [env, raw] = delegate_.accepted[0];
   EXPECT_EQ(env.rcptTo.size(), 2u);
   EXPECT_EQ(env.clientAddress.substr(0, 10), "127.0.0.1:");
-  EXPECT_EQ(raw, "Subject: t\r\n\r\n.dot\r\n8bit \xe9\xff\r\nbare lf\r\n");
+  EXPECT_EQ(env.clientHost, "127.0.0.1");
+  EXPECT_EQ(raw, "Subject: t\r\n\r\n.dot\r\n8bit \xe9\xff\r\nlast\r\n");
 }
 
 TEST_F(SmtpServerTest, SecondServerOnTheSamePortReportsAddressInUse) {
@@ -152,7 +159,7 @@ TEST_F(SmtpServerTest, OversizeMessageAndOverlongCommand) {
   auto server = start(s);
   Client c(server->port());
   c.reply();
-  EXPECT_EQ(c.code("EHLO c"), "250 ENHAN");
+  EXPECT_EQ(c.code("EHLO c"), "250 SMTPU");
   EXPECT_EQ(c.code("MAIL FROM:<a@x.test> SIZE=2001"), "552 5.3.4");
   EXPECT_EQ(c.code("MAIL FROM:<a@x.test>"), "250 2.1.0");
   EXPECT_EQ(c.code("RCPT TO:<b@y.test>"), "250 2.1.5");
@@ -207,11 +214,37 @@ TEST_F(SmtpServerTest, SessionLimit) {
   EXPECT_EQ(third.reply().substr(0, 3), "220");
 }
 
+TEST_F(SmtpServerTest, PerAddressCapRefusesThatHostButNotAnother) {
+  auto s = settings();
+  s.maxSessions = 10;
+  s.maxSessionsPerAddress = 2;
+  auto server = start(s);
+  Client a(server->port());
+  Client b(server->port());
+  EXPECT_EQ(a.reply().substr(0, 3), "220");
+  EXPECT_EQ(b.reply().substr(0, 3), "220");
+  Client third(server->port());
+  EXPECT_EQ(third.reply(), "421 4.7.0 gate.test Error: too many sessions from your address, try again later");
+  Client other(server->port(), "127.0.0.2");
+  EXPECT_EQ(other.reply().substr(0, 3), "220");
+  EXPECT_EQ(other.code("QUIT"), "221 2.0.0");
+}
+
+TEST_F(SmtpServerTest, SilentClientIsCutAtTheGreetingTimeout) {
+  auto s = settings();
+  s.commandTimeoutSeconds = 300;  // far beyond the client's 5 s read timeout: only the
+  s.greetingTimeoutSeconds = 1;   // greeting deadline can produce the 421 it waits for
+  auto server = start(s);
+  Client c(server->port());
+  EXPECT_EQ(c.reply().substr(0, 3), "220");
+  EXPECT_EQ(c.reply(), "421 4.4.2 gate.test Error: timeout exceeded");
+}
+
 TEST_F(SmtpServerTest, StopClosesIdleSessionsWith421) {
   auto server = start(settings());
   Client c(server->port());
   c.reply();
-  EXPECT_EQ(c.code("EHLO c"), "250 ENHAN");
+  EXPECT_EQ(c.code("EHLO c"), "250 SMTPU");
   const auto t0 = std::chrono::steady_clock::now();
   server->stop(5s);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);

@@ -51,7 +51,7 @@ TEST_F(SmtpSessionTest, GreetingNamesTheHost) {
 TEST_F(SmtpSessionTest, EhloAdvertisesExtensionsWithoutTlsOrAuthWhenNoTls) {
   session_->onLine("EHLO client.test");
   EXPECT_EQ(out_.take(),
-            "250-gate.test\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n");
+            "250-gate.test\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n");
   EXPECT_EQ(session_->state(), SmtpState::Greeted);
   EXPECT_EQ(session_->envelope().heloName, "client.test");
 }
@@ -117,7 +117,7 @@ TEST_F(SmtpSessionTest, EmptyMessageIsPassedOn) {
 TEST_F(SmtpSessionTest, PipelinedBatchIsAnsweredInOrder) {
   const Replies r = feed({"EHLO c", "MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>", "RCPT TO:<bad>",
                           "RCPT TO:<c@y.test>", "DATA", "hello", ".", "RSET", "NOOP", "QUIT"});
-  const Replies want = {"250 ENHANCEDSTATUSCODES", "250 2.1.0 Ok", "250 2.1.5 Ok",
+  const Replies want = {"250 SMTPUTF8", "250 2.1.0 Ok", "250 2.1.5 Ok",
                         "501 5.1.3 Bad recipient address syntax: missing '@domain'", "250 2.1.5 Ok",
                         "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok: held as 42", "250 2.0.0 Ok",
                         "250 2.0.0 Ok", "221 2.0.0 Bye"};
@@ -305,6 +305,35 @@ TEST_F(SmtpSessionTest, LineLimitFollowsTheState) {
   feed({"DATA"});
   EXPECT_EQ(session_->lineLimit(), 100u);
   EXPECT_TRUE(session_->inTransaction());
+}
+
+TEST_F(SmtpSessionTest, Utf8AddressesNeedSmtpUtf8) {
+  feed({"EHLO c"});
+  EXPECT_EQ(code("MAIL FROM:<j\xc3\xb6rg@x.test>"), "553 5.6.7");
+  EXPECT_EQ(code("MAIL FROM:<a@x.test>"), "250 2.1.0");
+  EXPECT_EQ(code("RCPT TO:<b\xc3\xbc@y.test>"), "553 5.6.7");
+  feed({"RSET"});
+  const Replies r = feed({"MAIL FROM:<j\xc3\xb6rg@x.test> SMTPUTF8", "RCPT TO:<b\xc3\xbc@y.test>", "DATA",
+                          "Subject: Gr\xc3\xbc\xc3\x9f""e", "", "x", "."});
+  EXPECT_EQ(r.back(), "250 2.0.0 Ok: held as 42");
+  ASSERT_EQ(delegate_.accepted.size(), 1u);
+  const Envelope& env = delegate_.accepted[0].first;
+  EXPECT_TRUE(env.smtpUtf8);
+  EXPECT_EQ(env.mailFrom, "j\xc3\xb6rg@x.test");
+  EXPECT_EQ(env.protocol(), "UTF8SMTP");
+}
+
+TEST_F(SmtpSessionTest, ProtocolNamesHeloEhloTlsAndAuth) {
+  Envelope e;
+  EXPECT_EQ(e.protocol(), "SMTP");
+  e.extended = true;
+  EXPECT_EQ(e.protocol(), "ESMTP");
+  e.tls = true;
+  EXPECT_EQ(e.protocol(), "ESMTPS");
+  e.authUser = "alice";
+  EXPECT_EQ(e.protocol(), "ESMTPSA");
+  e.smtpUtf8 = true;
+  EXPECT_EQ(e.protocol(), "UTF8SMTPSA");
 }
 
 TEST(SmtpStateTest, EveryStateHasAName) {

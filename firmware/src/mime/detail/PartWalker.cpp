@@ -1,5 +1,6 @@
 #include "mime/detail/PartWalker.h"
 
+#include "mime/Limits.h"
 #include "mime/detail/GMimeSupport.h"
 
 namespace mg::mime::detail {
@@ -7,7 +8,7 @@ namespace mg::mime::detail {
 namespace {
 
 void walk(GMimeObject* object, const PartVisitor& visitor, int depth) {
-  if (object == nullptr || depth > kMaxPartDepth) return;
+  if (object == nullptr || depth > static_cast<int>(kMaxPartDepth)) return;
   if (auto* multipart = instanceAs<GMimeMultipart>(object, GMIME_TYPE_MULTIPART)) {
     const int count = g_mime_multipart_get_count(multipart);
     for (int i = 0; i < count; ++i) walk(g_mime_multipart_get_part(multipart, i), visitor, depth + 1);

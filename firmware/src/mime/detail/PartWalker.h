@@ -7,9 +7,8 @@
 
 namespace mg::mime::detail {
 
-// Deeper nesting than this is treated as opaque: real mail nests 3-5 levels; a crafted
-// message must not exhaust the stack.
-inline constexpr int kMaxPartDepth = 32;
+// Deeper nesting than mime::kMaxPartDepth never reaches GMime (ParseView leaves it out and
+// says so); the walk still stops there, so no input can exhaust the stack.
 
 // Visits every leaf in document order: GMimePart leaves and embedded message/rfc822 parts
 // (not descended into: an attached message's text is not this message's body).
