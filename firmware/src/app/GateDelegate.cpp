@@ -64,6 +64,10 @@ smtp::AcceptResult GateDelegate::acceptMessage(const smtp::Envelope& env, std::s
   req.mailFrom = env.mailFrom;
   req.rcptTo = env.rcptTo;
   req.raw = std::move(raw);
+  req.smtpHelo = env.heloName;
+  req.smtpClient = env.clientHost;
+  req.smtpProtocol = env.protocol();
+  req.smtpUtf8 = env.smtpUtf8;
   auto r = quarantine_.accept(req);
   if (!r) {
     ++stats_->errors;

@@ -3,11 +3,20 @@
 // The relay adapter implements it for SMTP mail (upstream smarthosts); the watcher adapter
 // will implement its IMAP counterpart. The service knows nothing of sockets.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mg::quarantine {
+
+// How an SMTP message reached the gate: what its Received: header says (RFC 5321 §4.4).
+struct TraceInfo {
+  std::string heloName;
+  std::string clientAddress;  // without the port
+  std::string protocol;       // "with": ESMTP, ESMTPS, ESMTPSA, UTF8SMTPS, ...
+  int64_t receivedAt = 0;     // ms since the epoch
+};
 
 struct DeliveryRequest {
   long long emailId = 0;
@@ -21,6 +30,10 @@ struct DeliveryRequest {
   int64_t imapUidValidity = 0;  // that folder's UIDVALIDITY when the UID was recorded
   std::string messageId;        // RFC 5322 Message-ID without brackets ("" when it has none)
   bool edited = false;          // the current version is an operator's edit (version > 1)
+  // SMTP mail: the relay prepends a Received: header made of this (none when absent, e.g.
+  // for files recovered from the spool, whose SMTP session is not known).
+  std::optional<TraceInfo> trace;
+  bool smtpUtf8 = false;  // submitted with SMTPUTF8: the upstream must offer it too
 };
 
 struct DeliveryOutcome {

@@ -7,6 +7,7 @@
 
 #include "common/Log.h"
 #include "common/Metrics.h"
+#include "common/Text.h"
 #include "mime/MessageEditor.h"
 #include "mime/MessageParser.h"
 #include "mime/UnifiedDiff.h"
@@ -39,6 +40,12 @@ std::string json(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var
 }
 
 Poco::Logger& log() { return common::logger("quarantine"); }
+
+std::string joinNotes(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const auto& n : notes) out += (out.empty() ? "" : "; ") + n;
+  return common::capText(out, QuarantineService::kListFieldBytes);
+}
 
 }  // namespace
 
@@ -91,8 +98,18 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   if (!written) return written.status().withContext("spooling");
 
   // A message GMime cannot make sense of is still kept: rules then see only the envelope.
+  // The marker makes a crash inside the parser a held "not parsed" message after the restart
+  // instead of the same crash again.
   mime::MessageSummary summary;
-  if (auto parsed = mime::parseMessage(req.raw); parsed) summary = std::move(parsed.value());
+  std::string contentNote;
+  deps_.spool->markParsing(written->name);
+  if (auto parsed = mime::parseMessage(req.raw); parsed) {
+    summary = std::move(parsed.value());
+    contentNote = joinNotes(summary.limitNotes);
+  } else {
+    contentNote = "the content could not be parsed (" + parsed.errorMessage() + "); only the raw message is shown";
+  }
+  deps_.spool->clearParsing(written->name);
 
   rules::MessageFacts facts;
   facts.source = req.source;
@@ -117,12 +134,18 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   // rules): it is held; "pass" has no meaning for mail already in the mailbox.
   const bool held = req.source == "imap" || decision.action != "pass";
   m.status = held ? st::kHeld : st::kQueued;
-  m.messageId = summary.messageId;
+  m.messageId = common::capText(summary.messageId, kListFieldBytes);
   m.mailFrom = req.mailFrom;
   m.rcptTo = req.rcptTo;
-  m.fromHeader = summary.from;
-  m.toHeader = summary.to;
-  m.subject = summary.subject;
+  // The list shows these for 50 messages at a time: a 20 MB Subject must not make it 200 MB.
+  m.fromHeader = common::capText(summary.from, kListFieldBytes);
+  m.toHeader = common::capText(summary.to, kListFieldBytes);
+  m.subject = common::capText(summary.subject, kListFieldBytes);
+  m.contentNote = contentNote;
+  m.smtpHelo = req.smtpHelo;
+  m.smtpClient = req.smtpClient;
+  m.smtpProtocol = req.smtpProtocol;
+  m.smtpUtf8 = req.smtpUtf8;
   m.receivedAt = now;
   m.size = static_cast<int64_t>(req.raw.size());
   m.hasAttachments = summary.hasAttachments();
@@ -164,6 +187,10 @@ DeliveryRequest QuarantineService::deliveryRequest(const store::MessageRecord& m
   req.imapUidValidity = m.imapFolderUidValidity;
   req.messageId = m.messageId;
   req.edited = m.currentVersion > 1;
+  req.smtpUtf8 = m.smtpUtf8;
+  if (m.source == "smtp" && !m.smtpProtocol.empty()) {
+    req.trace = TraceInfo{m.smtpHelo, m.smtpClient, m.smtpProtocol, m.receivedAt};
+  }
   return req;
 }
 

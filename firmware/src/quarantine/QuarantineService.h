@@ -49,6 +49,11 @@ struct IntakeRequest {
   bool flagged = false;  // IMAP \Flagged
   int64_t imapUid = 0;
   int64_t imapUidValidity = 0;
+  // SMTP: how the message reached the gate, for the Received: header added when it is relayed.
+  std::string smtpHelo;
+  std::string smtpClient;    // address without the port
+  std::string smtpProtocol;  // smtp::Envelope::protocol()
+  bool smtpUtf8 = false;
 };
 
 struct IntakeResult {
@@ -75,6 +80,10 @@ struct EditResult {
 
 class QuarantineService {
  public:
+  // What is stored of Subject, From, To, Message-ID and the content note for the list; the
+  // detail view parses the message itself.
+  static constexpr size_t kListFieldBytes = 1000;
+
   QuarantineService(QuarantineDeps deps, QuarantineOptions options);
 
   void setDeliveryPort(const std::string& source, DeliveryPort* port);
@@ -95,7 +104,13 @@ class QuarantineService {
   int relayDueMessages();
 
   // Start-up: messages stuck in `releasing`, and spool files without a row.
-  struct RecoveryReport { int interruptedReleases = 0; int recovered = 0; int duplicates = 0; int unreadable = 0; };
+  struct RecoveryReport {
+    int interruptedReleases = 0;
+    int recovered = 0;
+    int duplicates = 0;
+    int unreadable = 0;
+    int unparsed = 0;  // recovered without parsing: the last start died while parsing them
+  };
   RecoveryReport recoverAtStart();
 
   // Told of every status change: (id, new status).

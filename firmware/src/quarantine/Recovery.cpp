@@ -55,12 +55,24 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
     m.status = st::kHeld;
     m.mailFrom = file->envelope.mailFrom;
     m.rcptTo = file->envelope.rcptTo;
-    if (auto s = mime::parseMessage(file->raw); s) {
-      m.messageId = s->messageId;
-      m.fromHeader = s->from;
-      m.toHeader = s->to;
-      m.subject = s->subject;
-      m.hasAttachments = s->hasAttachments();
+    if (deps_.spool->wasBeingParsed(name)) {
+      // The process died while parsing exactly these bytes: parsing them again could end the
+      // same way at every start. Held unparsed; the reviewer is told and sees the raw bytes.
+      m.parsed = false;
+      m.hasAttachments = true;  // unknown, so never "no attachments"
+      m.contentNote = "not parsed: mailgate stopped while reading this message, so it is held unread; "
+                      "its raw bytes are kept as they arrived";
+      ++report.unparsed;
+      log.warning("recovery: spool file " + name + " was being parsed when mailgate stopped; held without parsing");
+    } else {
+      deps_.spool->markParsing(name);
+      if (auto s = mime::parseMessage(file->raw); s) {
+        m.messageId = common::capText(s->messageId, kListFieldBytes);
+        m.fromHeader = common::capText(s->from, kListFieldBytes);
+        m.toHeader = common::capText(s->to, kListFieldBytes);
+        m.subject = common::capText(s->subject, kListFieldBytes);
+        m.hasAttachments = s->hasAttachments();
+      }
     }
     m.receivedAt = deps_.clock->nowMillis();
     m.size = static_cast<int64_t>(file->raw.size());
@@ -68,13 +80,14 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
     m.spoolName = name;
     m.failureReason = "recovered from the spool at start-up";
     const int64_t id = deps_.messages->insert(m);
+    deps_.spool->clearParsing(name);
     audit(Actor::system(), "recover", id, R"({"spool":")" + name + R"("})");
     ++report.recovered;
   }
   if (report.interruptedReleases || report.recovered || report.duplicates || report.unreadable) {
     log.warning("recovery: interrupted_releases=" + std::to_string(report.interruptedReleases) +
                 " recovered=" + std::to_string(report.recovered) + " duplicates=" + std::to_string(report.duplicates) +
-                " unreadable=" + std::to_string(report.unreadable));
+                " unreadable=" + std::to_string(report.unreadable) + " unparsed=" + std::to_string(report.unparsed));
   }
   return report;
 }

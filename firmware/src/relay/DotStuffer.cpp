@@ -12,9 +12,10 @@ void DotStuffer::feed(std::string_view chunk, std::string& out) {
         atLineStart_ = true;
         continue;
       }
-      // A lone CR is data, not a line end: kept as it is (never re-serialise the message).
-      out += '\r';
-      atLineStart_ = false;
+      // A lone CR: the wire has no such thing (RFC 5321 §2.3.8), and a receiver that took it
+      // for a line end could be smuggled into (bare CR, like bare LF, is a line end to some).
+      out += "\r\n";
+      atLineStart_ = true;
     }
     if (c == '\r') {
       pendingCr_ = true;
@@ -33,9 +34,9 @@ void DotStuffer::feed(std::string_view chunk, std::string& out) {
 
 void DotStuffer::finish(std::string& out) {
   if (pendingCr_) {
-    out += '\r';
+    out += "\r\n";
     pendingCr_ = false;
-    atLineStart_ = false;
+    atLineStart_ = true;
   }
   if (!atLineStart_) out += "\r\n";
   out += ".\r\n";

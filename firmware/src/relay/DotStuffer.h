@@ -1,7 +1,8 @@
 #pragma once
 // The DATA payload of an SMTP transaction (RFC 5321 §4.5.2): the stored message is sent as it
 // is, with only what the wire demands added — a '.' before every line that starts with '.',
-// CRLF for a bare LF, a final CRLF when the message lacks one, then ".\r\n". The message is
+// CRLF for a bare LF or a bare CR (never sent upstream), a final CRLF when the message lacks
+// one, then ".\r\n". The message is
 // never re-serialised, so signatures (DKIM) over the stored bytes stay valid.
 #include <string>
 #include <string_view>

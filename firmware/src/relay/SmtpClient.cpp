@@ -13,6 +13,7 @@
 
 #include "common/Text.h"
 #include "relay/DotStuffer.h"
+#include "relay/TraceHeader.h"
 
 namespace mg::relay {
 namespace {
@@ -28,6 +29,15 @@ std::string base64(const std::string& s) {
   enc << s;
   enc.close();
   return out.str();
+}
+
+bool nonAscii(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// SMTPUTF8 submissions keep it; a UTF-8 address given at release (`to`) needs it as well.
+bool needsSmtpUtf8(const quarantine::DeliveryRequest& r) {
+  return r.smtpUtf8 || nonAscii(r.mailFrom) || std::any_of(r.rcptTo.begin(), r.rcptTo.end(), nonAscii);
 }
 
 // An envelope address goes between <> on one command line: anything that could end the
@@ -117,19 +127,32 @@ void SmtpClient::dialogue(const quarantine::DeliveryRequest& request, Transactio
   openSession();
 
   const std::string_view raw = request.raw;
+  const std::string trace =
+      request.trace ? receivedHeader(*request.trace, heloName_, request.emailId, request.rcptTo) : std::string();
+  const uint64_t size = trace.size() + raw.size();
   std::string mail = "MAIL FROM:<" + request.mailFrom + ">";
-  if (auto size = extensions_.find("SIZE"); size != extensions_.end()) {
-    const unsigned long long limit = std::strtoull(size->second.c_str(), nullptr, 10);
-    if (limit > 0 && raw.size() > limit) {
+  if (auto sizeExt = extensions_.find("SIZE"); sizeExt != extensions_.end()) {
+    const unsigned long long limit = std::strtoull(sizeExt->second.c_str(), nullptr, 10);
+    if (limit > 0 && size > limit) {
       throw Failure{Kind::Permanent, false,
-                    "message of " + std::to_string(raw.size()) + " bytes is over the relay's limit of " +
+                    "message of " + std::to_string(size) + " bytes is over the relay's limit of " +
                         std::to_string(limit) + " bytes (SIZE)"};
     }
-    mail += " SIZE=" + std::to_string(raw.size());
+    mail += " SIZE=" + std::to_string(size);
   }
   // Without 8BITMIME the bytes are sent as they are (as Postfix does); converting to 7-bit
   // would re-serialise the message.
   if (hasEightBit(raw) && extensions_.count("8BITMIME") != 0) mail += " BODY=8BITMIME";
+  if (needsSmtpUtf8(request)) {
+    // RFC 6531 §3.2: never downgrade an address. Another relay may offer it, so this is no
+    // fault of the message and no 5xx: the release fails with a reason and can be retried.
+    if (extensions_.count("SMTPUTF8") == 0) {
+      throw Failure{Kind::Temporary, false,
+                    "the upstream does not offer SMTPUTF8 (RFC 6531), which this message's UTF-8 addresses or "
+                    "headers need; release it through a relay that offers SMTPUTF8"};
+    }
+    mail += " SMTPUTF8";
+  }
   const std::string mailStage = "MAIL FROM:<" + common::sanitize(request.mailFrom) + ">";
   expect(command(mail, mailStage), 2, mailStage, false);
 
@@ -159,7 +182,7 @@ void SmtpClient::dialogue(const quarantine::DeliveryRequest& request, Transactio
 
   expect(command("DATA", "DATA"), 3, "DATA", false);
   stage_ = "sending message";
-  sendData(raw);
+  sendData(trace, raw);
   stage_ = "end of data";
   const SmtpReply final = conn_.readReply();
   if (final.kind() != 2) fail(final, "end of data", final.code == 421);
@@ -245,10 +268,11 @@ void SmtpClient::authenticate() {
   }
 }
 
-void SmtpClient::sendData(std::string_view raw) {
+void SmtpClient::sendData(std::string_view trace, std::string_view raw) {
   DotStuffer stuffer;
   std::string out;
   out.reserve(kDataChunk + kDataChunk / 16);
+  stuffer.feed(trace, out);
   while (!raw.empty()) {
     const std::size_t n = std::min(raw.size(), kDataChunk);
     stuffer.feed(raw.substr(0, n), out);

@@ -35,7 +35,7 @@ class SmtpClient {
   void openSession();
   void ehlo();
   void authenticate();
-  void sendData(std::string_view raw);
+  void sendData(std::string_view trace, std::string_view raw);
   SmtpReply command(const std::string& line, const std::string& stage);
   SmtpReply expect(const SmtpReply& reply, int kind, const std::string& stage, bool relayFault);
   [[noreturn]] void fail(const SmtpReply& reply, const std::string& stage, bool relayFault);

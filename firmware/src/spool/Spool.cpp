@@ -155,8 +155,29 @@ common::Status Spool::remove(const std::string& name) {
   if (name.find('/') != std::string::npos) return common::Status::error("bad spool name");
   std::error_code ec;
   fs::remove(fs::path(dir_) / name, ec);
+  clearParsing(name);
   if (ec) return common::Status::error("remove spool file " + name + ": " + ec.message());
   return common::Status::success();
+}
+
+namespace {
+constexpr const char* kParsingSuffix = ".parsing";
+}
+
+void Spool::markParsing(const std::string& name) {
+  if (name.find('/') != std::string::npos) return;
+  std::ofstream(fs::path(dir_) / (name + kParsingSuffix)).put('\n');
+}
+
+void Spool::clearParsing(const std::string& name) {
+  if (name.find('/') != std::string::npos) return;
+  std::error_code ec;
+  fs::remove(fs::path(dir_) / (name + kParsingSuffix), ec);
+}
+
+bool Spool::wasBeingParsed(const std::string& name) const {
+  std::error_code ec;
+  return name.find('/') == std::string::npos && fs::exists(fs::path(dir_) / (name + kParsingSuffix), ec);
 }
 
 std::vector<std::string> Spool::list() const {

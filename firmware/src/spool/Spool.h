@@ -46,6 +46,14 @@ class Spool {
   common::Result<std::string> readRaw(const std::string& name) const;
   common::Status remove(const std::string& name);
   std::vector<std::string> list() const;  // message files only, sorted
+
+  // A marker beside a spool file while its content is parsed. Should the process die inside
+  // the parser (a poison message), the marker survives, and recovery holds the file without
+  // parsing it again: the same bytes never crash the daemon twice. (A power cut may lose the
+  // marker; it only guards against crashes, which leave the page cache alone.)
+  void markParsing(const std::string& name);
+  void clearParsing(const std::string& name);
+  bool wasBeingParsed(const std::string& name) const;
   const std::string& dir() const { return dir_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
 

@@ -47,6 +47,16 @@ struct MessageRecord {
   int64_t imapUidValidity = 0;  // … and INBOX's UIDVALIDITY then
   int64_t imapFolderUid = 0;          // IMAP: its UID in the Quarantine folder (0 = not known yet)
   int64_t imapFolderUidValidity = 0;  // … and that folder's UIDVALIDITY
+  // SMTP mail: how it reached the gate (empty for IMAP mail and recovered files).
+  std::string smtpHelo;
+  std::string smtpClient;    // the client's address, without the port
+  std::string smtpProtocol;  // ESMTP, ESMTPS, ESMTPSA, UTF8SMTPS, ...
+  bool smtpUtf8 = false;     // submitted with MAIL ... SMTPUTF8
+  // false: the content was never parsed (the daemon stopped while parsing it); the reviewer
+  // sees the raw bytes and `contentNote` says why. Else contentNote lists what the content
+  // limits hid ("" when nothing).
+  bool parsed = true;
+  std::string contentNote;
 };
 
 struct MessageVersion {

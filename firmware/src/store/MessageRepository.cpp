@@ -36,7 +36,8 @@ const char* kColumns =
     "id, source, account_id, status, message_id, mail_from, rcpt_to, from_header, to_header, subject, "
     "received_at, size, has_attachments, content_hash, spool_name, current_version, rule_id, rule_name, "
     "auto_release_at, failure_reason, attempts, next_attempt_at, release_to, released_at, updated_at, "
-    "imap_uid, imap_uidvalidity, imap_folder_uid, imap_folder_uidvalidity";
+    "imap_uid, imap_uidvalidity, imap_folder_uid, imap_folder_uidvalidity, smtp_helo, smtp_client, smtp_protocol, "
+    "smtputf8, parsed, content_note";
 
 
 MessageRecord fromRow(const RecordSet& rs, size_t r) {
@@ -70,6 +71,12 @@ MessageRecord fromRow(const RecordSet& rs, size_t r) {
   m.imapUidValidity = i64(rs, 26, r);
   m.imapFolderUid = i64(rs, 27, r);
   m.imapFolderUidValidity = i64(rs, 28, r);
+  m.smtpHelo = str(rs, 29, r);
+  m.smtpClient = str(rs, 30, r);
+  m.smtpProtocol = str(rs, 31, r);
+  m.smtpUtf8 = i64(rs, 32, r) != 0;
+  m.parsed = i64(rs, 33, r) != 0;
+  m.contentNote = str(rs, 34, r);
   return m;
 }
 
@@ -101,15 +108,18 @@ int64_t MessageRepository::insert(const MessageRecord& m) {
     st << "INSERT INTO messages (source, account_id, status, message_id, mail_from, rcpt_to, from_header, "
           "to_header, subject, received_at, size, has_attachments, content_hash, spool_name, current_version, "
           "rule_id, rule_name, auto_release_at, failure_reason, attempts, next_attempt_at, release_to, "
-          "updated_at, imap_uid, imap_uidvalidity) "
-          "VALUES (?, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "updated_at, imap_uid, imap_uidvalidity, smtp_helo, smtp_client, smtp_protocol, smtputf8, parsed, "
+          "content_note) "
+          "VALUES (?, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?)",
         bind(m.source), bind(Poco::Int64(m.accountId)), bind(m.status), bind(m.messageId), bind(m.mailFrom),
         bind(joinAddresses(m.rcptTo)), bind(m.fromHeader), bind(m.toHeader), bind(m.subject),
         bind(Poco::Int64(m.receivedAt)), bind(Poco::Int64(m.size)), bind(int(m.hasAttachments ? 1 : 0)),
         bind(m.contentHash), bind(m.spoolName), bind(Poco::Int64(m.ruleId)), bind(m.ruleName),
         bind(Poco::Int64(m.autoReleaseAt)), bind(m.failureReason), bind(m.attempts),
         bind(Poco::Int64(m.nextAttemptAt)), bind(joinAddresses(m.releaseTo)), bind(Poco::Int64(nowMs())),
-        bind(Poco::Int64(m.imapUid)), bind(Poco::Int64(m.imapUidValidity));
+        bind(Poco::Int64(m.imapUid)), bind(Poco::Int64(m.imapUidValidity)), bind(m.smtpHelo), bind(m.smtpClient),
+        bind(m.smtpProtocol), bind(int(m.smtpUtf8 ? 1 : 0)), bind(int(m.parsed ? 1 : 0)), bind(m.contentNote);
     st.execute();
     id = db_->lastInsertId(s);
     s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "

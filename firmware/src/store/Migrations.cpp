@@ -132,6 +132,17 @@ const std::vector<std::vector<std::string>>& migrations() {
           "ALTER TABLE messages ADD COLUMN imap_folder_uidvalidity INTEGER NOT NULL DEFAULT 0",
           "CREATE INDEX messages_imap_origin ON messages(account_id, imap_uidvalidity, imap_uid)",
       },
+      // v4: how SMTP mail reached the gate (HELO name, client address, "with" protocol), for
+      // the Received: header the relay prepends; SMTPUTF8 transactions; and what the content
+      // limits hid or why a message was not parsed at all (shown to the reviewer).
+      {
+          "ALTER TABLE messages ADD COLUMN smtp_helo TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE messages ADD COLUMN smtp_client TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE messages ADD COLUMN smtp_protocol TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE messages ADD COLUMN smtputf8 INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE messages ADD COLUMN parsed INTEGER NOT NULL DEFAULT 1",
+          "ALTER TABLE messages ADD COLUMN content_note TEXT NOT NULL DEFAULT ''",
+      },
   };
   return kMigrations;
 }

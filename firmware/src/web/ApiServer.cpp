@@ -5,8 +5,10 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include "common/Log.h"
 #include "common/Metrics.h"
@@ -21,6 +23,8 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Dispatcher(ApiServer& server) : server_(server) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    const std::string peer = request.clientAddress().toString();
+    server_.guard().headReceived(peer);
     RequestContext ctx(request, response);
     try {
       server_.dispatch(ctx);
@@ -28,6 +32,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
       common::logger("web").error("unhandled error on " + ctx.method() + " " + ctx.path() + ": " + e.what());
       if (!ctx.sent()) ctx.sendProblem(500, "Internal error", "the request failed inside mailgated; see the journal");
     }
+    server_.guard().responseSent(peer);
   }
 
  private:
@@ -40,9 +45,83 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
     return new Dispatcher(server_);
   }
+  // What HTTPServer::stopAll(true) does: every open connection aborts its current request.
+  void announceStop() {
+    bool abortCurrent = true;
+    serverStopped(this, abortCurrent);
+  }
 
  private:
   ApiServer& server_;
+};
+
+// Poco's HTTPServerConnection behind the ConnectionGuard: admitted per address, and shut
+// down by the guard when a request head does not arrive in time.
+class GuardedConnection final : public Poco::Net::TCPServerConnection {
+ public:
+  GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, ConnectionGuard& guard)
+      : TCPServerConnection(socket), params_(std::move(params)), handlers_(std::move(handlers)), guard_(guard) {}
+
+  void run() override {
+    std::string peer, host;
+    try {
+      const Poco::Net::SocketAddress address = socket().peerAddress();
+      peer = address.toString();
+      host = address.host().toString();
+    } catch (const Poco::Exception&) {
+      return;  // gone before we looked
+    }
+    if (!guard_.admit(host, peer, socket())) {
+      refuse(peer);
+      return;
+    }
+    try {
+      Poco::Net::HTTPServerConnection http(socket(), params_, handlers_);
+      http.run();
+    } catch (const Poco::Exception& e) {
+      common::logger("web").debug("web connection " + peer + " ended: " + e.displayText());
+    }
+    guard_.leave(host, peer);
+  }
+
+ private:
+  void refuse(const std::string& peer) {
+    common::logger("web").warning("web client " + peer + " refused: too many connections from that address");
+    common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_connections"}});
+    static const std::string kBody =
+        R"({"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections from your address; close some and try again"})";
+    const std::string wire = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+                             "Retry-After: 10\r\nConnection: close\r\nContent-Length: " +
+                             std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+    try {
+      socket().setSendTimeout(Poco::Timespan(5, 0));
+      socket().setReceiveTimeout(Poco::Timespan(5, 0));
+      socket().sendBytes(wire.data(), static_cast<int>(wire.size()));
+      socket().shutdown();
+    } catch (const Poco::Exception&) {
+      // a refused client that does not listen is not our problem
+    }
+  }
+
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+  ConnectionGuard& guard_;
+};
+
+class GuardedConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  GuardedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+                           ConnectionGuard& guard)
+      : params_(std::move(params)), handlers_(std::move(handlers)), guard_(guard) {}
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new GuardedConnection(socket, params_, handlers_, guard_);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+  ConnectionGuard& guard_;
 };
 
 bool allowed(Access need, const std::string& role) {
@@ -57,7 +136,8 @@ bool allowed(Access need, const std::string& role) {
 
 }  // namespace
 
-ApiServer::ApiServer(ApiContext context) : ctx_(std::move(context)) {
+ApiServer::ApiServer(ApiContext context, ConnectionGuard::Limits limits)
+    : ctx_(std::move(context)), guard_(limits), handlers_(new Factory(*this)) {
   addHealthRoutes(router_, ctx_);
   addMessageRoutes(router_, ctx_);
   addRuleRoutes(router_, ctx_);
@@ -85,12 +165,14 @@ common::Status ApiServer::start(const common::HostPort& listen, const std::strin
       socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
     }
     port_ = socket->address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(8);
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(kMaxThreads);
     params->setMaxQueued(64);
     params->setTimeout(Poco::Timespan(30, 0));
     params->setKeepAlive(true);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *socket, params);
+    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    server_ = std::make_unique<Poco::Net::TCPServer>(new GuardedConnectionFactory(params, handlers_, guard_), *socket,
+                                                     params);
     server_->start();
     return common::Status::success();
   } catch (const Poco::Net::NetException& e) {
@@ -104,7 +186,8 @@ common::Status ApiServer::start(const common::HostPort& listen, const std::strin
 
 void ApiServer::stop() {
   if (server_) {
-    server_->stopAll(true);
+    server_->stop();
+    static_cast<Factory*>(handlers_.get())->announceStop();
     server_.reset();
   }
 }
@@ -122,6 +205,10 @@ bool ApiServer::authenticate(RequestContext& ctx) {
 }
 
 void ApiServer::dispatch(RequestContext& ctx) {
+  if (!ctx.uriError().empty()) {
+    ctx.sendProblem(400, "Bad request", "the request target cannot be decoded: " + common::sanitize(ctx.uriError()));
+    return;
+  }
   const auto match = router_.match(ctx);
   if (!match.handler) {
     if (match.pathKnown) {

@@ -2,20 +2,25 @@
 // The HTTP(S) server for /api/v1, /healthz and /metrics on Poco's HTTPServer. It resolves
 // the caller (bearer token), checks the route's role, and turns any escaping exception
 // into a 500 problem — a handler bug must never take the daemon down.
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/TCPServer.h>
 
 #include <memory>
 
 #include "common/Settings.h"
 #include "common/Status.h"
 #include "web/ApiContext.h"
+#include "web/ConnectionGuard.h"
 #include "web/Router.h"
 
 namespace mg::web {
 
 class ApiServer {
  public:
-  explicit ApiServer(ApiContext context);
+  // Worker threads: enough that one address at its connection cap leaves room for others.
+  static constexpr int kMaxThreads = 16;
+
+  explicit ApiServer(ApiContext context, ConnectionGuard::Limits limits = {});
   ~ApiServer();
 
   // tlsCert/tlsKey empty → plain HTTP (only allowed on loopback by the config check).
@@ -27,12 +32,15 @@ class ApiServer {
 
   // Exposed for tests: dispatch one request through auth + routing.
   void dispatch(RequestContext& ctx);
+  ConnectionGuard& guard() { return guard_; }
 
  private:
   bool authenticate(RequestContext& ctx);
   ApiContext ctx_;
   Router router_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  ConnectionGuard guard_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   uint16_t port_ = 0;
 };
 

@@ -33,6 +33,8 @@ Poco::JSON::Object::Ptr messageItem(const store::MessageRecord& m) {
   o->set("received_at", isoTime(m.receivedAt));
   o->set("size", static_cast<Poco::Int64>(m.size));
   o->set("has_attachments", m.hasAttachments);
+  o->set("smtputf8", m.smtpUtf8);
+  if (!m.contentNote.empty()) o->set("content_note", m.contentNote);
   if (!m.ruleName.empty()) o->set("rule", m.ruleName);
   if (!m.failureReason.empty()) o->set("failure_reason", m.failureReason);
   return o;
@@ -55,7 +57,12 @@ Poco::JSON::Object::Ptr messageDetail(const store::MessageRecord& m, const mime:
   o->set("envelope", envelope);
   if (!m.releaseTo.empty()) o->set("release_to", strings(m.releaseTo));
   o->set("text", s.text);
+  o->set("text_truncated", s.textTruncated);
   o->set("html_present", s.htmlPresent);
+  // What the content limits kept from view (never a silent omission), or why it is unparsed.
+  o->set("content_warnings", strings(s.limitNotes));
+  o->set("parsed", m.parsed);
+  o->set("has_attachments", m.hasAttachments || s.hasAttachments());
   Poco::JSON::Array::Ptr atts = new Poco::JSON::Array;
   for (const auto& a : s.attachments) {
     Poco::JSON::Object::Ptr x = new Poco::JSON::Object;

@@ -122,8 +122,17 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
     mime::MessageSummary summary;
     auto raw = c.quarantine->rawMessage(*id, false);
-    if (raw) {
-      if (auto s = mime::parseMessage(raw.value()); s) summary = s.value();
+    if (!m->parsed) {
+      // Held unparsed after a crash in the parser: parsing it here could crash again.
+      summary.limitNotes.push_back(m->contentNote);
+      summary.hiddenParts = 1;
+    } else if (raw) {
+      if (auto s = mime::parseMessage(raw.value()); s) {
+        summary = s.value();
+      } else {
+        summary.limitNotes.push_back("the content could not be parsed (" + s.errorMessage() +
+                                     "); only the raw message is shown");
+      }
     }
     auto o = messageDetail(*m, summary, c.quarantine->messages().versions(*id));
     if (!raw) o->set("spool_error", raw.errorMessage());

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Timestamp.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <sstream>
@@ -17,9 +18,16 @@ constexpr std::streamsize kMaxBody = 1 << 20;
 
 RequestContext::RequestContext(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
     : request_(request), response_(response), method_(request.getMethod()) {
-  Poco::URI uri(request.getURI());
-  path_ = uri.getPath();
-  for (const auto& [k, v] : uri.getQueryParameters()) query_[k] = v;
+  try {
+    Poco::URI uri(request.getURI());
+    path_ = uri.getPath();
+    for (const auto& [k, v] : uri.getQueryParameters()) query_[k] = v;
+  } catch (const Poco::Exception& e) {
+    // "GET /%zz": a client error, answered as one (400) before any routing.
+    uriError_ = e.displayText();
+    path_.clear();
+    query_.clear();
+  }
 }
 
 std::string RequestContext::query(const std::string& name, const std::string& fallback) const {
@@ -97,7 +105,8 @@ void RequestContext::sendJson(int status, const Poco::Dynamic::Var& body) {
 }
 
 void RequestContext::sendText(int status, const std::string& contentType, const std::string& body) {
-  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  // With its own reason phrase: "HTTP/1.1 404 Not Found", never "404 OK".
+  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response_.setContentType(contentType);
   response_.set("Cache-Control", "no-store");
   response_.set("X-Content-Type-Options", "nosniff");

@@ -26,6 +26,8 @@ class RequestContext {
   Poco::Net::HTTPServerResponse& response() { return response_; }
   const std::string& method() const { return method_; }
   const std::string& path() const { return path_; }
+  // Why the request target could not be decoded ("" when it could): the server answers 400.
+  const std::string& uriError() const { return uriError_; }
 
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
   std::optional<Principal> principal;
@@ -50,6 +52,7 @@ class RequestContext {
   std::string method_;
   std::string path_;
   std::map<std::string, std::string> query_;
+  std::string uriError_;
 };
 
 // ISO 8601 UTC for epoch milliseconds ("2026-11-23T14:58:24Z"); "" for 0.

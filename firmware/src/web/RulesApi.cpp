@@ -29,7 +29,7 @@ rules::MessageFacts factsOf(const store::MessageRecord& m, quarantine::Quarantin
   f.subject = m.subject;
   f.size = m.size;
   f.hasAttachment = m.hasAttachments;
-  if (needHeaders) {
+  if (needHeaders && m.parsed) {
     if (auto raw = q.rawMessage(m.id, true); raw) {
       if (auto s = mime::parseMessage(raw.value()); s) {
         f.headers = s->headers;

@@ -24,9 +24,24 @@ TEST(DotStufferTest, MissingFinalLineEndIsAdded) { EXPECT_EQ(dotStuff("a\r\nlast
 
 TEST(DotStufferTest, EmptyMessageIsJustTheTerminator) { EXPECT_EQ(dotStuff(""), ".\r\n"); }
 
-TEST(DotStufferTest, LoneCrIsDataNotALineEnd) {
-  EXPECT_EQ(dotStuff("a\r.b\r\n"), "a\r.b\r\n.\r\n");
-  EXPECT_EQ(dotStuff("a\r"), "a\r\r\n.\r\n");
+TEST(DotStufferTest, LoneCrBecomesCrlfAndItsDotIsStuffed) {
+  EXPECT_EQ(dotStuff("a\r.b\r\n"), "a\r\n..b\r\n.\r\n");
+  EXPECT_EQ(dotStuff("a\r"), "a\r\n.\r\n");
+  EXPECT_EQ(dotStuff("a\r\r\n"), "a\r\n\r\n.\r\n");
+}
+
+TEST(DotStufferTest, NoBareCrOrLfEverReachesTheWire) {
+  const std::string raw = "x\ry\nz\r\r\n\n\r.\n.\r\n\r";
+  const std::string out = dotStuff(raw);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r') {
+      ASSERT_TRUE(i + 1 < out.size() && out[i + 1] == '\n') << "bare CR at " << i;
+    }
+    if (out[i] == '\n') {
+      ASSERT_TRUE(i > 0 && out[i - 1] == '\r') << "bare LF at " << i;
+    }
+  }
+  EXPECT_EQ(out.find("\r\n.\r\n"), out.size() - 5);  // the only end of data is the last
 }
 
 TEST(DotStufferTest, EightBitBytesPassUntouched) {

@@ -1,0 +1,79 @@
+#include "web/ConnectionGuard.h"
+
+#include <Poco/Exception.h>
+
+#include "common/Log.h"
+#include "common/Metrics.h"
+
+namespace mg::web {
+
+ConnectionGuard::ConnectionGuard(Limits limits) : limits_(limits), reaper_([this] { reap(); }) {}
+
+ConnectionGuard::~ConnectionGuard() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  reaper_.join();
+}
+
+int64_t ConnectionGuard::nowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool ConnectionGuard::admit(const std::string& host, const std::string& peer, const Poco::Net::StreamSocket& socket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unsigned& open = perHost_[host];
+  if (open >= limits_.perAddress) return false;
+  ++open;
+  byPeer_[peer] = Entry{socket, nowMs() + limits_.headDeadline.count()};
+  return true;
+}
+
+void ConnectionGuard::leave(const std::string& host, const std::string& peer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  byPeer_.erase(peer);
+  auto it = perHost_.find(host);
+  if (it != perHost_.end() && --it->second == 0) perHost_.erase(it);
+}
+
+void ConnectionGuard::headReceived(const std::string& peer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.deadline = 0;
+}
+
+void ConnectionGuard::responseSent(const std::string& peer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.deadline = nowMs() + limits_.headDeadline.count();
+}
+
+unsigned ConnectionGuard::openFrom(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = perHost_.find(host);
+  return it == perHost_.end() ? 0 : it->second;
+}
+
+void ConnectionGuard::reap() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(200));
+    const int64_t now = nowMs();
+    for (auto& [peer, e] : byPeer_) {
+      if (e.deadline == 0 || now < e.deadline) continue;
+      e.deadline = 0;  // once: the connection's thread notices and ends
+      try {
+        // Wakes the worker blocked in recv(); it sees the end of input and gives the thread back.
+        e.socket.shutdown();
+      } catch (const Poco::Exception&) {
+        // already gone
+      }
+      common::logger("web").information("web client %s sent no complete request head within %Ld ms; closed",
+                                        peer, static_cast<long long>(limits_.headDeadline.count()));
+      common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_request_head"}});
+    }
+  }
+}
+
+}  // namespace mg::web
