@@ -162,7 +162,10 @@ common::Status Daemon::start() {
   if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");
   writeSetupCodeIfNeeded();
   registerHealthChecks();
-  web_ = std::make_unique<web::ApiServer>(ctx);
+  web::ConnectionGuard::Limits webLimits;
+  webLimits.headDeadline = std::chrono::seconds(settings_.web.requestHeadTimeoutSeconds);
+  webLimits.perAddress = settings_.web.maxConnectionsPerAddress;
+  web_ = std::make_unique<web::ApiServer>(ctx, webLimits);
   if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
   scheduler_ = std::make_unique<quarantine::Scheduler>(*quarantine_);
   scheduler_->start();

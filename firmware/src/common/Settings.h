@@ -29,7 +29,7 @@ struct SmtpSettings {
   std::string bareNewline = "reject";  // reject | normalize: a bare LF or CR in DATA
   // Extensions of the contract (documented in docs/configuration.md):
   unsigned maxSessions = 20;             // sessions at once; the next gets 421
-  unsigned maxSessionsPerAddress = 5;    // sessions at once from one client address
+  unsigned maxSessionsPerAddress = 0;    // sessions at once from one client address; 0 = max_sessions
   unsigned greetingTimeoutSeconds = 30;  // until the first command (a silent client holds a slot)
   unsigned commandTimeoutSeconds = 300;  // RFC 5321 §4.5.3.2.7
   unsigned dataTimeoutSeconds = 600;     // between two reads of DATA
@@ -73,6 +73,9 @@ struct WebSettings {
   std::string tls = "self-signed";  // self-signed | file | none
   std::string tlsCert;
   std::string tlsKey;
+  // Extensions (docs/configuration.md): slow clients may not starve the others.
+  unsigned requestHeadTimeoutSeconds = 10;  // for the whole request head
+  unsigned maxConnectionsPerAddress = 32;   // open at once from one client address
 };
 
 struct LimitSettings {

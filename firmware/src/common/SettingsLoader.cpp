@@ -179,7 +179,7 @@ class Binder {
         {"default_action", choiceKey(sm.defaultAction, {"hold", "pass"})},
         {"bare_newline", choiceKey(sm.bareNewline, {"reject", "normalize"})},
         {"max_sessions", uintKey(sm.maxSessions, 1, 10000)},
-        {"max_sessions_per_address", uintKey(sm.maxSessionsPerAddress, 1, 10000)},
+        {"max_sessions_per_address", uintKey(sm.maxSessionsPerAddress, 0, 10000)},
         {"greeting_timeout_seconds", uintKey(sm.greetingTimeoutSeconds, 1, 3600)},
         {"command_timeout_seconds", uintKey(sm.commandTimeoutSeconds, 1, 3600)},
         {"data_timeout_seconds", uintKey(sm.dataTimeoutSeconds, 1, 7200)},
@@ -208,6 +208,8 @@ class Binder {
         {"tls", choiceKey(w.tls, {"self-signed", "file", "none"})},
         {"tls_cert", stringKey(w.tlsCert)},
         {"tls_key", stringKey(w.tlsKey)},
+        {"request_head_timeout_seconds", uintKey(w.requestHeadTimeoutSeconds, 1, 3600)},
+        {"max_connections_per_address", uintKey(w.maxConnectionsPerAddress, 1, 10000)},
     };
     auto& l = s.limits;
     specs_["limits"] = {

@@ -1,31 +1,75 @@
 #include "smtp/ServerContext.h"
 
+#include <algorithm>
+
 #include "common/Metrics.h"
 
 namespace mg::smtp::detail {
+namespace {
 
-ServerContext::Admission ServerContext::tryAcquire(const std::string& host) {
-  std::lock_guard<std::mutex> lock(perAddressMu);
-  const unsigned n = active.load();
-  if (n >= settings.maxSessions) return Admission::ServerFull;
-  unsigned& mine = perAddress[host];
-  if (mine >= settings.maxSessionsPerAddress) {
-    if (mine == 0) perAddress.erase(host);
-    return Admission::AddressFull;
+// How long a newcomer waits for the silent session it displaced to give its slot back (the
+// connection notices within one poll slice).
+constexpr auto kTakeOverWait = std::chrono::seconds(3);
+
+size_t sessionsOf(const std::map<std::string, std::vector<SessionSlot*>>& m, const std::string& host) {
+  auto it = m.find(host);
+  return it == m.end() ? 0 : it->second.size();
+}
+
+}  // namespace
+
+void ServerContext::admit(SessionSlot& slot) {
+  byHost_[slot.host].push_back(&slot);
+  const unsigned n = active.fetch_add(1) + 1;
+  common::Metrics::global().set("mailgate_smtp_sessions_active", static_cast<double>(n));
+}
+
+SessionSlot* ServerContext::silentVictimFor(const std::string& host) {
+  const size_t mine = sessionsOf(byHost_, host);
+  const std::vector<SessionSlot*>* busiest = nullptr;
+  for (const auto& [h, slots] : byHost_) {
+    if (h != host && (busiest == nullptr || slots.size() > busiest->size())) busiest = &slots;
   }
-  ++mine;
-  active.store(n + 1);
-  common::Metrics::global().set("mailgate_smtp_sessions_active", static_cast<double>(n + 1));
+  if (busiest == nullptr || busiest->size() <= mine + 1) return nullptr;
+  // The newest silent one: the oldest have had their chance to be slow for a reason.
+  for (auto it = busiest->rbegin(); it != busiest->rend(); ++it) {
+    if ((*it)->silent.load() && !(*it)->evict.load()) return *it;
+  }
+  return nullptr;
+}
+
+ServerContext::Admission ServerContext::tryAcquire(SessionSlot& slot) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const unsigned perAddress = settings.maxSessionsPerAddress == 0 ? settings.maxSessions : settings.maxSessionsPerAddress;
+  if (sessionsOf(byHost_, slot.host) >= perAddress) return Admission::AddressFull;
+  if (active.load() < settings.maxSessions) {
+    admit(slot);
+    return Admission::Admitted;
+  }
+  SessionSlot* victim = silentVictimFor(slot.host);
+  if (victim == nullptr) return Admission::ServerFull;
+  victim->evict = true;
+  common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "smtp_sessions"}});
+  if (!released_.wait_for(lock, kTakeOverWait, [this] { return active.load() < settings.maxSessions; })) {
+    return Admission::ServerFull;
+  }
+  admit(slot);
   return Admission::Admitted;
 }
 
-void ServerContext::release(const std::string& host) {
-  std::lock_guard<std::mutex> lock(perAddressMu);
-  auto it = perAddress.find(host);
-  if (it != perAddress.end() && --it->second == 0) perAddress.erase(it);
-  const unsigned n = active.load() - 1;
-  active.store(n);
-  common::Metrics::global().set("mailgate_smtp_sessions_active", static_cast<double>(n));
+void ServerContext::release(SessionSlot& slot) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = byHost_.find(slot.host);
+    if (it != byHost_.end()) {
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), &slot), v.end());
+      if (v.empty()) byHost_.erase(it);
+    }
+    const unsigned n = active.fetch_sub(1) - 1;
+    common::Metrics::global().set("mailgate_smtp_sessions_active", static_cast<double>(n));
+  }
+  released_.notify_all();
 }
 
 }  // namespace mg::smtp::detail

@@ -5,24 +5,36 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/Settings.h"
 #include "smtp/SmtpSessionDelegate.h"
 
 namespace mg::smtp::detail {
 
+// One running session as admission control sees it.
+struct SessionSlot {
+  std::string host;
+  std::atomic<bool> silent{true};   // no command read yet
+  std::atomic<bool> evict{false};   // asked to make room: the connection closes with 421
+};
+
 struct ServerContext {
   ServerContext(common::SmtpSettings s, SmtpSessionDelegate& d) : settings(std::move(s)), delegate(d) {}
 
   enum class Admission { Admitted, ServerFull, AddressFull };
-  // Takes a session slot for a client address (host only, no port): refused when
-  // maxSessions run already, or maxSessionsPerAddress from that address, so that one host
-  // on the LAN cannot take every slot. release() with the same address when the session ends.
-  Admission tryAcquire(const std::string& host);
-  void release(const std::string& host);
+  // Takes a session slot for `slot.host`. Refused when that host already runs
+  // maxSessionsPerAddress sessions, or when every slot is taken — except that a host holding
+  // fewer slots than the busiest one may take over a *silent* session of that busiest host
+  // (connected, no command yet): the silent one is closed with 421 and the newcomer waits for
+  // its slot. So silent connections from one machine cannot lock out the rest of the LAN,
+  // while one busy host may still use every slot when nobody else needs one.
+  Admission tryAcquire(SessionSlot& slot);
+  void release(SessionSlot& slot);
 
   const common::SmtpSettings settings;
   SmtpSessionDelegate& delegate;
@@ -30,10 +42,16 @@ struct ServerContext {
   // How often a blocked read wakes up to look at the stop flags and the idle clock.
   std::chrono::milliseconds pollSlice{200};
   std::atomic<unsigned> active{0};
-  std::mutex perAddressMu;
-  std::map<std::string, unsigned> perAddress;  // sessions running, by client host
   std::atomic<bool> stopping{false};     // idle sessions close with 421 4.3.2
   std::atomic<bool> forceClose{false};   // the grace is over: transactions close too
+
+ private:
+  SessionSlot* silentVictimFor(const std::string& host);  // with mu_ held
+  void admit(SessionSlot& slot);                          // with mu_ held
+
+  std::mutex mu_;
+  std::condition_variable released_;
+  std::map<std::string, std::vector<SessionSlot*>> byHost_;  // running sessions, oldest first
 };
 
 }  // namespace mg::smtp::detail

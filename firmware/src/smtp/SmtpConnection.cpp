@@ -24,14 +24,14 @@ Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
 // Gives the slot back however run() ends.
 class SlotGuard {
  public:
-  SlotGuard(ServerContext& c, std::string host) : c_(c), host_(std::move(host)) {}
-  ~SlotGuard() { c_.release(host_); }
+  SlotGuard(ServerContext& c, SessionSlot& slot) : c_(c), slot_(slot) {}
+  ~SlotGuard() { c_.release(slot_); }
   SlotGuard(const SlotGuard&) = delete;
   SlotGuard& operator=(const SlotGuard&) = delete;
 
  private:
   ServerContext& c_;
-  std::string host_;
+  SessionSlot& slot_;
 };
 
 }  // namespace
@@ -40,16 +40,16 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
     : Poco::Net::TCPServerConnection(socket), context_(std::move(context)), io_(socket) {}
 
 void SmtpConnection::run() {
-  std::string& host = host_;
   try {
     const Poco::Net::SocketAddress peer = io_.peerAddress();
     client_ = peer.toString();
-    host = peer.host().toString();
+    host_ = peer.host().toString();
   } catch (const Poco::Exception&) {
     return;  // the peer is already gone
   }
+  slot_.host = host_;
   const auto& s = context_->settings;
-  switch (context_->tryAcquire(host)) {
+  switch (context_->tryAcquire(slot_)) {
     case ServerContext::Admission::Admitted: break;
     case ServerContext::Admission::ServerFull:
       log().warning("smtp session refused client=%s: %u sessions already", client_, s.maxSessions);
@@ -57,11 +57,11 @@ void SmtpConnection::run() {
       return;
     case ServerContext::Admission::AddressFull:
       log().warning("smtp session refused client=%s: %u sessions from that address already", client_,
-                    s.maxSessionsPerAddress);
+                    s.maxSessionsPerAddress == 0 ? s.maxSessions : s.maxSessionsPerAddress);
       refuse(SmtpReply::line(421, "4.7.0", s.hostname + " Error: too many sessions from your address, try again later"));
       return;
   }
-  SlotGuard slot(*context_, host);
+  SlotGuard slot(*context_, slot_);
   try {
     serve();
   } catch (const Poco::Exception& e) {
@@ -100,6 +100,7 @@ void SmtpConnection::serve() {
   while (!session.closed()) {
     if (auto line = reader_.next(session.lineLimit())) {
       session.onLine(line->text, line->tooLong, line->crlf);
+      if (session.commandsSeen() > 0) slot_.silent = false;
       if (tlsRequested_ && !upgradeToTls(session)) return;
       continue;
     }
@@ -131,6 +132,11 @@ bool SmtpConnection::readMore(SmtpSession& session) {
   while (true) {
     if (context_->forceClose || (context_->stopping && !session.inTransaction())) {
       session.onShutdown();
+      return true;
+    }
+    if (slot_.evict) {
+      log().information("smtp session client=%s closed to make room for another host", client_);
+      session.onEvicted();
       return true;
     }
     try {

@@ -40,6 +40,7 @@ class SmtpConnection : public Poco::Net::TCPServerConnection, private SmtpSessio
   std::string pending_;
   std::string client_;
   std::string host_;  // client_ without the port
+  SessionSlot slot_;
   bool tlsRequested_ = false;
 };
 

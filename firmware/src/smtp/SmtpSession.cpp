@@ -117,6 +117,15 @@ void SmtpSession::onShutdown() {
   }
 }
 
+void SmtpSession::onEvicted() {
+  if (closed()) return;
+  try {
+    closeWith(421, "4.7.0", options_.hostname + " Error: all sessions are in use and yours sent nothing; try again later");
+  } catch (...) {
+    state_ = SmtpState::Closed;
+  }
+}
+
 void SmtpSession::enterState(SmtpState next) {
   if (log().debug()) {
     log().debug("smtp state %s -> %s client=%s", std::string(toString(state_)), std::string(toString(next)),

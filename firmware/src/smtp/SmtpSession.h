@@ -29,6 +29,7 @@ class SmtpSession {
   void onTlsStarted();  // handshake done: the session starts afresh (RFC 3207 §4.2)
   void onTimeout();     // 421 4.4.2 and close
   void onShutdown();    // the server stops: 421 4.3.2 and close
+  void onEvicted();     // its slot goes to another host (it was silent): 421 4.7.0 and close
 
   SmtpState state() const { return state_; }
   bool closed() const { return state_ == SmtpState::Closed; }

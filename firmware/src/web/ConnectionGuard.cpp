@@ -2,6 +2,9 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "common/Log.h"
 #include "common/Metrics.h"
 
@@ -28,7 +31,7 @@ bool ConnectionGuard::admit(const std::string& host, const std::string& peer, co
   unsigned& open = perHost_[host];
   if (open >= limits_.perAddress) return false;
   ++open;
-  byPeer_[peer] = Entry{socket, nowMs() + limits_.headDeadline.count()};
+  byPeer_[peer] = Entry{socket, host, nowMs()};
   return true;
 }
 
@@ -41,12 +44,12 @@ void ConnectionGuard::leave(const std::string& host, const std::string& peer) {
 
 void ConnectionGuard::headReceived(const std::string& peer) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.deadline = 0;
+  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.headSince = 0;
 }
 
 void ConnectionGuard::responseSent(const std::string& peer) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.deadline = nowMs() + limits_.headDeadline.count();
+  if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.headSince = nowMs();
 }
 
 unsigned ConnectionGuard::openFrom(const std::string& host) {
@@ -55,23 +58,39 @@ unsigned ConnectionGuard::openFrom(const std::string& host) {
   return it == perHost_.end() ? 0 : it->second;
 }
 
+void ConnectionGuard::closeSlow(const std::string& peer, Entry& e, const char* why) {
+  e.headSince = 0;  // once: the connection's thread notices and ends
+  try {
+    // Wakes the worker blocked in recv(); it sees the end of input and gives the thread back.
+    e.socket.shutdown();
+  } catch (const Poco::Exception&) {
+    // already gone
+  }
+  common::logger("web").information("web client %s closed: %s", peer, std::string(why));
+  common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_request_head"}});
+}
+
 void ConnectionGuard::reap() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, std::chrono::milliseconds(200));
     const int64_t now = nowMs();
+    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> waiting;  // host -> (since, peer)
     for (auto& [peer, e] : byPeer_) {
-      if (e.deadline == 0 || now < e.deadline) continue;
-      e.deadline = 0;  // once: the connection's thread notices and ends
-      try {
-        // Wakes the worker blocked in recv(); it sees the end of input and gives the thread back.
-        e.socket.shutdown();
-      } catch (const Poco::Exception&) {
-        // already gone
+      if (e.headSince == 0) continue;
+      if (now - e.headSince >= limits_.headDeadline.count()) {
+        closeSlow(peer, e, "no complete request head within the deadline");
+        continue;
       }
-      common::logger("web").information("web client %s sent no complete request head within %Ld ms; closed",
-                                        peer, static_cast<long long>(limits_.headDeadline.count()));
-      common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_request_head"}});
+      waiting[e.host].emplace_back(e.headSince, peer);
+    }
+    for (auto& [host, list] : waiting) {
+      if (list.size() <= limits_.slowPerAddress) continue;
+      std::sort(list.begin(), list.end());
+      for (size_t i = limits_.slowPerAddress; i < list.size(); ++i) {
+        if (now - list[i].first < limits_.slowGrace.count()) continue;
+        closeSlow(list[i].second, byPeer_[list[i].second], "too many slow connections from that address");
+      }
     }
   }
 }

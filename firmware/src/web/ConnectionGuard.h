@@ -1,9 +1,13 @@
 #pragma once
-// Keeps slow or greedy web clients from starving everyone else (DESIGN §3 "Bounded work"):
-// a client address may hold at most `perAddress` connections at once, and a connection must
-// deliver each request head within `headDeadline` (from accept, or from the end of the
-// previous response on a kept-alive connection) or it is shut down. Poco's own timeout is per
-// read, so one header byte every few seconds would otherwise keep a worker thread forever.
+// Keeps slow or greedy web clients from starving everyone else (DESIGN §3 "Bounded work").
+// Poco's own timeout is per read, so one header byte every few seconds would otherwise keep a
+// worker thread for ever. Here:
+// - a connection must deliver each request head within `headDeadline` (from accept, or from
+//   the end of the previous response on a kept-alive connection), or it is shut down;
+// - a client address may have `slowPerAddress` connections waiting on a head at once; any
+//   more of them from that address get only `slowGrace` (a browser's requests arrive in
+//   milliseconds, so only a slow client ever meets this);
+// - a client address may hold at most `perAddress` connections in all (then 503).
 // While a request is being handled no deadline applies: the handlers bound their own work.
 #include <Poco/Net/StreamSocket.h>
 
@@ -21,7 +25,9 @@ class ConnectionGuard {
  public:
   struct Limits {
     std::chrono::milliseconds headDeadline{10'000};
-    unsigned perAddress = 8;
+    unsigned perAddress = 32;
+    unsigned slowPerAddress = 4;
+    std::chrono::milliseconds slowGrace{1'000};
   };
 
   explicit ConnectionGuard(Limits limits);
@@ -40,8 +46,10 @@ class ConnectionGuard {
  private:
   struct Entry {
     Poco::Net::StreamSocket socket;
-    int64_t deadline = 0;  // steady ms; 0 while a request is handled
+    std::string host;
+    int64_t headSince = 0;  // steady ms the wait for a head began; 0 while a request is handled
   };
+  void closeSlow(const std::string& peer, Entry& e, const char* why);
   void reap();
   static int64_t nowMs();
 

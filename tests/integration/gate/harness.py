@@ -161,6 +161,16 @@ class SinkDump:
         body = b"\n".join(lines[i:])
         # the empty line smtp-sink appends after the message
         self.message = body[:-1] if body.endswith(b"\n") else body
+        # What mailgate prepends when it relays SMTP mail (RFC 5321 4.4): one Received: header
+        # whose folds start with a TAB; `content` is the rest, the stored message itself.
+        self.trace, self.content = b"", self.message
+        if self.message.startswith(b"Received: from ") and b"(mailgate)" in self.message.split(b"\n\n", 1)[0]:
+            msg_lines = self.message.split(b"\n")
+            n = 1
+            while n < len(msg_lines) and msg_lines[n].startswith(b"\t"):
+                n += 1
+            self.trace = b"\n".join(msg_lines[:n]) + b"\n"
+            self.content = b"\n".join(msg_lines[n:])
 
     def field(self, name):
         return [v for n, v in self.fields if n == name]
@@ -173,6 +183,20 @@ class SinkDump:
     @property
     def rcpts(self):
         return self.field("X-Rcpt-Args")
+
+
+TRACE_RE = re.compile(rb"\AReceived: from (\S+) \(\[([^\]]+)\]\)\n\tby (\S+) \(mailgate\) with ([A-Z0-9]+) "
+                      rb"id (\d+)(?:\n\tfor <([^>]*)>)?; (\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000)\n\Z")
+
+
+def parse_trace(trace):
+    """mailgate's Received: header as smtp-sink stored it -> dict of its parts (or None)."""
+    m = TRACE_RE.match(trace)
+    if not m:
+        return None
+    helo, addr, by, proto, mid, rcpt, date = m.groups()
+    return {"helo": helo.decode(), "address": addr.decode(), "by": by.decode(), "with": proto.decode(),
+            "id": int(mid), "for": rcpt.decode() if rcpt else None, "date": date.decode()}
 
 
 def sink_form(wire_unstuffed):

@@ -54,7 +54,7 @@ class CliTest(GateTestCase):
         p = self.ctl("release", str(a))
         self.assertCtlOk(p)
         dumps = self.sink.wait_dumps(1)
-        self.assertEqual(dumps[0].message, sink_form(msg_a))
+        self.assertEqual(dumps[0].content, sink_form(msg_a))
         self.assertEqual(self.gate.message(a)["status"], "released")
 
         p = self.ctl("discard", str(b))
@@ -158,7 +158,7 @@ class AuditTest(GateTestCase):
         self.assertEqual(gate.release(ed).status, 200)
         got = [d for d in sink.wait_dumps(2) if b"audit edited" in d.message]
         self.assertEqual(len(got), 1)
-        self.assertEqual(got[0].message, sink_form(gate.raw(ed)))
+        self.assertEqual(got[0].content, sink_form(gate.raw(ed)))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ class ConcurrencyTest(GateTestCase):
         time.sleep(1.0)
         dumps = self.sink.dumps()
         self.assertEqual(len(dumps), 1, "delivered %d times" % len(dumps))
-        self.assertEqual(dumps[0].message, sink_form(msg))
+        self.assertEqual(dumps[0].content, sink_form(msg))
         # Every later release is a no-op that says so.
         later = self.gate.release(mid)
         self.assertEqual((later.status, later.json()["already_released"]), (200, True))

@@ -3,7 +3,7 @@ against the real mailgated and a real smtp-sink upstream."""
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, reply_id, sink_form, submit,
+from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, parse_trace, reply_id, sink_form, submit,
                      wait_one_by_subject)
 
 # A body with every DATA hazard: lines starting with "." (one, two, a lone dot), 8-bit bytes,
@@ -70,7 +70,12 @@ class HoldReleaseTest(GateTestCase):
         dumps = self.sink.wait_dumps(1)
         self.assertEqual(len(dumps), 1)
         d = dumps[0]
-        self.assertEqual(d.message, sink_form(msg))  # byte-identical (sink stores LF line ends)
+        # Released bytes = mailgate's trace header + the stored bytes (the sink stores LF ends).
+        self.assertEqual(d.content, sink_form(msg))
+        trace = parse_trace(d.trace)
+        self.assertIsNotNone(trace, d.trace)
+        self.assertEqual((trace["helo"], trace["address"], trace["by"], trace["with"], trace["id"], trace["for"]),
+                         ("client.test", "127.0.0.1", "gate.test", "ESMTP", mid, None))  # two recipients: no "for"
         self.assertEqual(d.mail_from.split()[0], "<alice@lan.test>")
         self.assertEqual([a.split()[0] for a in d.rcpts], ["<bob@example.org>", "<carol@example.org>"])
         self.assertEqual(self.gate.message(mid)["status"], "released")
@@ -89,7 +94,7 @@ class HoldReleaseTest(GateTestCase):
         mid = submit(self.gate, msg)
         self.assertEqual(self.gate.raw(mid), msg)
         self.assertEqual(self.gate.release(mid).status, 200)
-        self.assertEqual(self.sink.wait_dumps(1)[0].message, sink_form(msg))
+        self.assertEqual(self.sink.wait_dumps(1)[0].content, sink_form(msg))
 
     def test_release_to_other_recipients(self):
         msg = make_message("redirected")
@@ -98,7 +103,7 @@ class HoldReleaseTest(GateTestCase):
         self.assertEqual(r.status, 200, r)
         d = self.sink.wait_dumps(1)[0]
         self.assertEqual([a.split()[0] for a in d.rcpts], ["<other@example.net>"])
-        self.assertEqual(d.message, sink_form(msg))
+        self.assertEqual(d.content, sink_form(msg))
 
     def test_discarded_message_never_arrives(self):
         gone = make_message("discard me")
@@ -135,7 +140,7 @@ class HoldReleaseTest(GateTestCase):
         pid = submit(self.gate, passing)
         hid = submit(self.gate, make_message("private note"))
         d = self.sink.wait_dumps(1, timeout=10)
-        self.assertEqual(d[0].message, sink_form(passing))
+        self.assertEqual(d[0].content, sink_form(passing))
         self.gate.wait_status(pid, "relayed", timeout=10)
         self.assertEqual(self.gate.message(hid)["status"], "held")
         time.sleep(0.5)
@@ -148,7 +153,7 @@ class DefaultPassTest(GateTestCase):
         gate = self.new_gate(upstream_port=sink.port, sections={"smtp": {"default_action": "pass"}})
         msg = make_message("default pass", b".dot\r\nbody\r\n")
         mid = submit(gate, msg)
-        self.assertEqual(sink.wait_dumps(1)[0].message, sink_form(msg))
+        self.assertEqual(sink.wait_dumps(1)[0].content, sink_form(msg))
         gate.wait_status(mid, "relayed")
         self.assertEqual(gate.messages("held"), [])
         # A hold rule still catches what it names.

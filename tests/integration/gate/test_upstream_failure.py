@@ -32,7 +32,7 @@ class UpstreamDownTest(GateTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["already_released"], False)
         dumps = sink.wait_dumps(1)
-        self.assertEqual(dumps[0].message, sink_form(msg))
+        self.assertEqual(dumps[0].content, sink_form(msg))
         self.assertEqual(gate.message(mid)["status"], "released")
         r = gate.release(mid)
         self.assertEqual(r.status, 200, r)
@@ -57,7 +57,7 @@ class UpstreamDownTest(GateTestCase):
         sink.start(extra_args=[])
         r = gate.release(mid)
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(sink.wait_dumps(1)[0].message, sink_form(msg))
+        self.assertEqual(sink.wait_dumps(1)[0].content, sink_form(msg))
         time.sleep(0.5)
         self.assertEqual(len(sink.dumps()), 1)
 
@@ -73,7 +73,7 @@ class UpstreamDownTest(GateTestCase):
         self.assertIn(gate.message(mid)["status"], ("queued", "relay_failed"))
         sink = self.new_sink(port=port)
         gate.wait_status(mid, "relayed", timeout=20)
-        self.assertEqual(sink.wait_dumps(1)[0].message, sink_form(msg))
+        self.assertEqual(sink.wait_dumps(1)[0].content, sink_form(msg))
         time.sleep(2.5)  # a couple of retry periods: nothing is sent again
         self.assertEqual(len(sink.dumps()), 1)
 
