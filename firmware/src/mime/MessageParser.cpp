@@ -14,7 +14,18 @@ namespace {
 
 using detail::GCharPtr;
 
+bool hasEightBit(const char* s) {
+  for (; s != nullptr && *s != '\0'; ++s) {
+    if (static_cast<unsigned char>(*s) >= 0x80) return true;
+  }
+  return false;
+}
+
 std::string addressHeader(GMimeMessage* message, GMimeAddressType type, const char* headerName) {
+  // Raw UTF-8 (an SMTPUTF8 message, RFC 6532) is shown as the sender wrote it: GMime would
+  // turn an internationalised domain into its xn-- form, which no reviewer can read.
+  const char* written = g_mime_object_get_header(detail::asObject(message), headerName);
+  if (hasEightBit(written)) return std::string(common::trim(detail::validUtf8(written)));
   InternetAddressList* list = g_mime_message_get_addresses(message, type);
   if (list != nullptr && internet_address_list_length(list) > 0) {
     // encode=FALSE: display form, names decoded to UTF-8.

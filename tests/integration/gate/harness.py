@@ -324,8 +324,9 @@ DEFAULT_SECTIONS = {
 class Gate:
     """One mailgated with its own temp dir (config, data dir, log), ports and upstream."""
 
-    def __init__(self, upstream_port=None, sections=None, upstream=None, extra_text=""):
+    def __init__(self, upstream_port=None, sections=None, upstream=None, extra_text="", wrapper=()):
         require_binaries(mailgated_path())
+        self.wrapper = list(wrapper)  # e.g. ["prlimit", "--as=..."]: what mailgated runs under
         self.tmp = tempfile.mkdtemp(prefix="mg-gate-")
         self.data_dir = os.path.join(self.tmp, "data")
         self.config_path = os.path.join(self.tmp, "mailgate.ini")
@@ -368,7 +369,7 @@ class Gate:
         log = open(self.log_path, "ab")
         log.write(b"\n===== harness: starting mailgated =====\n")
         log.flush()
-        self.proc = _spawn([mailgated_path(), "--config", self.config_path],
+        self.proc = _spawn(self.wrapper + [mailgated_path(), "--config", self.config_path],
                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:
@@ -575,8 +576,10 @@ def wait_one_by_subject(gate, subject, timeout=10.0):
 class RawSmtp:
     """A plain socket SMTP client for what smtplib hides: pipelining, bad commands, limits."""
 
-    def __init__(self, port, timeout=10.0, host="127.0.0.1"):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, port, timeout=10.0, host="127.0.0.1", source=None):
+        # `source`: another loopback address (127.0.0.0/8 is all local) plays another LAN host.
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.buf = b""
 
     def send(self, data):
@@ -624,6 +627,49 @@ class RawSmtp:
             self.sock.close()
         except OSError:
             pass
+
+
+def raw_http(port, request, source=None, timeout=10.0):
+    """One HTTP/1.1 exchange on a fresh socket -> (status line, {header: value}, body)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                 source_address=(source, 0) if source else None)
+    try:
+        s.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for l in lines[1:]:
+            k, _, v = l.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        want = int(headers.get("content-length", "0"))
+        while len(body) < want:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return lines[0], headers, body
+    finally:
+        s.close()
+
+
+def metric(gate, name, labels=""):
+    """The value of one sample of /metrics (0.0 when absent): metric(g, "x_total", 'result="held"')."""
+    text = http("GET", gate.url("/metrics")).body.decode()
+    for line in text.splitlines():
+        if line.startswith(name + ("{" if labels else " ")) and (not labels or labels in line):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def sanitized():
+    """True in the ASan/UBSan build: address-space limits (prlimit --as) cannot apply there."""
+    return os.environ.get("MG_SANITIZED", "0") in ("1", "ON", "TRUE", "true")
 
 
 def dot_stuff(message):
