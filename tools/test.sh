@@ -105,9 +105,11 @@ stage_fuzz() {
   for t in $targets; do
     bin="$(find "$ROOT/build/fuzz" -type f -name "$t" -perm -u+x | head -1)"
     [ -n "$bin" ] || { echo "fuzz: binary $t not found"; return 1; }
-    # Source corpus by convention: tests/fuzz/<area>/corpus, beside the target's CMakeLists.
+    # Source corpus by convention: tests/fuzz/<area>/corpus (or corpus-<target>), beside the target's CMakeLists.
     dir="${bin%/*}"; dir="${dir#"$ROOT/build/fuzz/"}"
     corpus="$ROOT/$dir/corpus"
+    # A target with a corpus of its own keeps it in corpus-<name>, beside the area's corpus.
+    [ -d "$ROOT/$dir/corpus-${t%_fuzz}" ] && corpus="$ROOT/$dir/corpus-${t%_fuzz}"
     work="$ROOT/build/fuzz/work/$t"; mkdir -p "$work" "$ROOT/build/fuzz/artifacts"
     echo "--- fuzzing $t for ${MG_FUZZ_SECONDS}s (corpus ${corpus#"$ROOT"/}, new inputs in ${work#"$ROOT"/})"
     local corpora=("$work"); [ -d "$corpus" ] && corpora+=("$corpus")

@@ -36,3 +36,27 @@ TEST_F(RecoveryTest, OrphanSpoolFilesAreHeldOnceAndDuplicatesRemoved) {
   auto second = service_->recoverAtStart();
   EXPECT_EQ(second.recovered + second.duplicates, 0);
 }
+
+TEST_F(RecoveryTest, AFileThatWasBeingParsedIsHeldUnparsedAndNotParsedAgain) {
+  auto orphan = spool_->write({"x@example.org", {"y@example.org"}}, "Subject: poison\r\n\r\nboom\r\n");
+  ASSERT_TRUE(orphan.ok());
+  spool_->markParsing(orphan->name);  // the process died inside the parser
+  auto report = service_->recoverAtStart();
+  EXPECT_EQ(report.recovered, 1);
+  EXPECT_EQ(report.unparsed, 1);
+  auto held = messages_->withStatus("held", 10);
+  ASSERT_EQ(held.size(), 1u);
+  auto m = messages_->get(held[0]);
+  EXPECT_FALSE(m->parsed);
+  EXPECT_EQ(m->subject, "");  // not parsed, so not known
+  EXPECT_TRUE(m->hasAttachments);
+  EXPECT_NE(m->contentNote.find("not parsed"), std::string::npos);
+  EXPECT_FALSE(spool_->wasBeingParsed(orphan->name));
+}
+
+TEST_F(RecoveryTest, AcceptLeavesNoParseMarkerBehind) {
+  const int64_t id = acceptSample("marker");
+  auto m = messages_->get(id);
+  EXPECT_TRUE(m->parsed);
+  EXPECT_FALSE(spool_->wasBeingParsed(m->spoolName));
+}

@@ -135,6 +135,7 @@ size_t Scanner::scanHeaders(size_t pos) {
   fields_ = blockBytes_ = 0;
   dropFrom_ = kNpos;
   size_t bodyStart = raw_.size();
+  size_t fieldsSeenInBlock = 0;
   while (pos < raw_.size()) {
     size_t end = 0, next = 0;
     line(pos, end, next);
@@ -151,11 +152,15 @@ size_t Scanner::scanHeaders(size_t pos) {
     }
     const std::string_view text = raw_.substr(pos, end - pos);
     const size_t colon = text.find(':');
-    // "Name:" (or "Name :", which GMime also takes); anything else ends the header block.
-    if (colon == kNpos || colon == 0 || trim(text.substr(0, colon)).find_first_of(" \t") != kNpos) {
+    const bool looksLikeField = colon != kNpos && colon != 0 && trim(text.substr(0, colon)).find_first_of(" \t") == kNpos;
+    // A first line that is no "Name:" field: no header block at all (GMime then reads the
+    // input as body). Later, GMime reads on to the empty line whatever the lines look like,
+    // so such a line counts as a field of its own here too (and against the field limits).
+    if (!looksLikeField && fieldsSeenInBlock == 0) {
       bodyStart = pos;
       break;
     }
+    ++fieldsSeenInBlock;
     finishField();
     fieldStart_ = pos;
     fieldEnd_ = end;
