@@ -1,5 +1,6 @@
 #include "mime/MessageEditor.h"
 
+#include <cstring>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -54,6 +55,19 @@ GMimeContentEncoding chooseEncoding(const std::string& text) {
   return GMIME_CONTENT_ENCODING_7BIT;
 }
 
+// RFC 2045 token: what a parameter name must be. GMime 3.2's parameter encoder loops until it
+// runs out of memory on names with 8-bit bytes (found by the mime_parse fuzzer), so a name
+// that is no token is dropped from the rewritten Content-Type rather than passed on.
+bool isToken(const char* s) {
+  if (*s == '\0') return false;
+  for (; *s != '\0'; ++s) {
+    const auto c = static_cast<unsigned char>(*s);
+    if (c <= 0x20 || c >= 0x7f || std::strchr("()<>@,;:\\\"/[]?=", c) != nullptr) return false;
+  }
+  return true;
+}
+constexpr size_t kMaxKeptParamBytes = 1024;
+
 // text/plain; charset=utf-8, keeping other parameters except format/delsp: format=flowed
 // would make readers re-wrap the reviewer's text, which was not written as flowed.
 void setUtf8PlainContentType(GMimeObject* object) {
@@ -65,7 +79,7 @@ void setUtf8PlainContentType(GMimeObject* object) {
       GMimeParam* param = g_mime_param_list_get_parameter_at(params, i);
       const char* name = param != nullptr ? g_mime_param_get_name(param) : nullptr;
       const char* value = param != nullptr ? g_mime_param_get_value(param) : nullptr;
-      if (name == nullptr || value == nullptr) continue;
+      if (name == nullptr || value == nullptr || !isToken(name) || std::strlen(value) > kMaxKeptParamBytes) continue;
       if (common::iequals(name, "charset") || common::iequals(name, "format") || common::iequals(name, "delsp")) {
         continue;
       }

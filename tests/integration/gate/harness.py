@@ -629,6 +629,31 @@ class RawSmtp:
             pass
 
 
+def send_raw(gate, message, mail_from="alice@lan.test", rcpts=("bob@example.org",), body8=True, source=None,
+             timeout=30.0):
+    """Send exactly `message` (unstuffed CRLF bytes) over a plain socket from `source` (an
+    address on 127.0.0.0/8) -> (code, text) of the reply to the end of DATA."""
+    c = RawSmtp(gate.smtp_port, timeout=timeout, source=source)
+    try:
+        code, texts = c.reply()
+        if code != 220:
+            raise AssertionError("greeting %d %s" % (code, texts))
+        for line in ["EHLO client.test", "MAIL FROM:<%s>%s" % (mail_from, " BODY=8BITMIME" if body8 else "")] + \
+                ["RCPT TO:<%s>" % r for r in rcpts]:
+            code, texts = c.cmd(line)
+            if code != 250:
+                raise AssertionError("%s -> %d %s" % (line, code, texts))
+        code, texts = c.cmd("DATA")
+        if code != 354:
+            raise AssertionError("DATA -> %d %s" % (code, texts))
+        c.send(dot_stuff(message))
+        code, texts = c.reply()
+        c.cmd("QUIT")
+        return code, " ".join(texts)
+    finally:
+        c.close()
+
+
 def raw_http(port, request, source=None, timeout=10.0):
     """One HTTP/1.1 exchange on a fresh socket -> (status line, {header: value}, body)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout,

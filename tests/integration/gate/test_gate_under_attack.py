@@ -13,8 +13,8 @@ import threading
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, http, mailgatectl_path, make_message, metric, parse_trace, poll,
-                     raw_http, reply_id, sanitized, sink_form, unverified_tls, wait_one_by_subject)
+from harness import (GateTestCase, RawSmtp, mailgatectl_path, make_message, metric, parse_trace, poll, raw_http,
+                     reply_id, sanitized, send_raw, sink_form, unverified_tls)
 
 PROLOGUE = (b"EHLO client.test\r\nMAIL FROM:<a@lan.test>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
 
@@ -44,23 +44,6 @@ def nested(levels, filename="evil.exe"):
     for i in reversed(range(levels)):
         body += b"--b%d--\r\n" % i
     return b"From: a@lan.test\r\nTo: b@example.org\r\nSubject: nested %d\r\nMIME-Version: 1.0\r\n" % levels + body
-
-
-def send_raw_message(gate, message, mail_from="a@lan.test", rcpt="b@example.org", timeout=30.0, source=None):
-    """EHLO/MAIL/RCPT/DATA on a raw socket; `message` must have no line starting with '.'."""
-    c = RawSmtp(gate.smtp_port, timeout=timeout, source=source)
-    try:
-        c.reply()
-        c.cmd("EHLO client.test")
-        assert c.cmd("MAIL FROM:<%s>" % mail_from)[0] == 250
-        assert c.cmd("RCPT TO:<%s>" % rcpt)[0] == 250
-        assert c.cmd("DATA")[0] == 354
-        c.send(message + (b"" if message.endswith(b"\r\n") else b"\r\n") + b".\r\n")
-        code, texts = c.reply()
-        c.cmd("QUIT")
-        return code, " ".join(texts)
-    finally:
-        c.close()
 
 
 class SmugglingTest(GateTestCase):
@@ -131,10 +114,10 @@ class TraceHeaderTest(GateTestCase):
     def test_more_than_50_received_headers_is_refused_as_a_loop(self):
         hops = b"".join(b"Received: from hop%d by relay%d; Mon, 23 Nov 2026 10:00:00 +0000\r\n" % (i, i)
                         for i in range(51))
-        code, text = send_raw_message(self.gate, hops + make_message("looping"))
+        code, text = send_raw(self.gate, hops + make_message("looping"))
         self.assertEqual(code, 554, text)
         self.assertTrue(text.startswith("5.4.6"), text)
-        code, text = send_raw_message(self.gate, hops.split(b"\r\n", 1)[1] + make_message("fifty hops"))
+        code, text = send_raw(self.gate, hops.split(b"\r\n", 1)[1] + make_message("fifty hops"))
         self.assertEqual(code, 250, text)
         self.assertEqual([m["subject"] for m in self.gate.messages()], ["fifty hops"])
 
@@ -256,7 +239,7 @@ class PoisonMessageTest(GateTestCase):
         gate = self.new_gate(wrapper=wrapper, sections={"smtp": {"max_message_bytes": str(26214400)}})
         poison = (b"From: a@lan.test\r\nTo: b@example.org\r\nSubject: poison\r\n"
                   b"Content-Type: multipart/mixed; boundary=B\r\n\r\n" + b"--B\r\n\r\n" * self.PARTS)
-        code, text = send_raw_message(gate, poison, timeout=300)
+        code, text = send_raw(gate, poison, mail_from="a@lan.test", timeout=300)
         self.assertEqual(code, 250, text)
         mid = reply_id(text)
         detail = gate.message(mid)
@@ -299,7 +282,7 @@ class HonestViewTest(GateTestCase):
 
     def test_an_attachment_nested_33_deep_is_reported_not_hidden(self):
         gate = self.new_gate(upstream_port=self.sink.port)
-        code, text = send_raw_message(gate, nested(33))
+        code, text = send_raw(gate, nested(33))
         self.assertEqual(code, 250, text)
         mid = reply_id(text)
         self.assertTrue([m for m in gate.messages() if m["id"] == mid][0]["has_attachments"])
@@ -314,17 +297,17 @@ class HonestViewTest(GateTestCase):
         gate = self.new_gate(upstream_port=self.sink.port, sections={"smtp": {"default_action": "pass"}})
         gate.api_json("POST", "/api/v1/rules", {"name": "attachments", "scope": "smtp", "action": "hold",
                                                "priority": 1, "match": {"has_attachment": True}}, expect=201)
-        code, text = send_raw_message(gate, nested(33))
+        code, text = send_raw(gate, nested(33))
         self.assertEqual(code, 250, text)
         self.assertIn("held", text)
         self.assertEqual(gate.message(reply_id(text))["rule"], "attachments")
-        code, text = send_raw_message(gate, make_message("plain passes"))
+        code, text = send_raw(gate, make_message("plain passes"))
         self.assertIn("queued", text)  # the rule ran and did not match this one
         self.sink.wait_dumps(1)
 
     def test_nul_in_a_header_is_shown_escaped(self):
         gate = self.new_gate()
-        code, text = send_raw_message(gate, make_message("nul\0after"))
+        code, text = send_raw(gate, make_message("nul\0after"))
         self.assertEqual(code, 250, text)
         detail = gate.message(reply_id(text))
         self.assertEqual(detail["subject"], "nul\\0after")
@@ -333,7 +316,7 @@ class HonestViewTest(GateTestCase):
     def test_a_huge_subject_is_capped_in_the_list_and_cut_in_the_view(self):
         gate = self.new_gate(sections={"smtp": {"max_message_bytes": str(4 << 20)}})
         subject = b"huge" + b"".join(b"\r\n =?utf-8?q?w=C3=B6rd%d?=" % i for i in range(60000))
-        code, text = send_raw_message(gate, b"From: a@lan.test\r\nSubject: " + subject + b"\r\n\r\nbody\r\n")
+        code, text = send_raw(gate, b"From: a@lan.test\r\nSubject: " + subject + b"\r\n\r\nbody\r\n")
         self.assertEqual(code, 250, text)
         mid = reply_id(text)
         item = [m for m in gate.messages() if m["id"] == mid][0]
@@ -347,7 +330,7 @@ class HonestViewTest(GateTestCase):
     def test_a_long_text_is_cut_with_a_flag(self):
         gate = self.new_gate(sections={"smtp": {"max_message_bytes": str(4 << 20)}})
         line = b"x" * 998 + b"\r\n"
-        code, text = send_raw_message(gate, make_message("long text", line * 1200))
+        code, text = send_raw(gate, make_message("long text", line * 1200))
         self.assertEqual(code, 250, text)
         detail = gate.message(reply_id(text))
         self.assertTrue(detail["text_truncated"])
@@ -420,7 +403,7 @@ class SlowClientsTest(GateTestCase):
         self.addCleanup(extra.close)
         self.assertEqual(extra.reply()[0], 421)
         # ... but another host gets in: the newest silent session makes room for it.
-        code, text = send_raw_message(gate, make_message("from another host"), source="127.0.0.2")
+        code, text = send_raw(gate, make_message("from another host"), source="127.0.0.2")
         self.assertEqual(code, 250, text)
         # Exactly one silent session was told why it had to go (its 421 was sent before the
         # newcomer got its slot, so it is already waiting in the socket).

@@ -3,7 +3,7 @@ against the real mailgated and a real smtp-sink upstream."""
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, parse_trace, reply_id, sink_form, submit,
+from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, parse_trace, reply_id, send_raw, sink_form, submit,
                      wait_one_by_subject)
 
 # A body with every DATA hazard: lines starting with "." (one, two, a lone dot), 8-bit bytes,
@@ -25,22 +25,8 @@ class HoldReleaseTest(GateTestCase):
         self.sink = self.new_sink()
         self.gate = self.new_gate(upstream_port=self.sink.port)
 
-    def send_raw(self, message, mail_from="alice@lan.test", rcpts=("bob@example.org",), body8=True):
-        """Send exactly `message` (unstuffed CRLF bytes) over a plain socket; return (code, text)."""
-        c = RawSmtp(self.gate.smtp_port)
-        try:
-            self.assertEqual(c.reply()[0], 220)
-            self.assertEqual(c.cmd("EHLO client.test")[0], 250)
-            self.assertEqual(c.cmd("MAIL FROM:<%s>%s" % (mail_from, " BODY=8BITMIME" if body8 else ""))[0], 250)
-            for r in rcpts:
-                self.assertEqual(c.cmd("RCPT TO:<%s>" % r)[0], 250)
-            self.assertEqual(c.cmd("DATA")[0], 354)
-            c.send(dot_stuff(message))
-            code, texts = c.reply()
-            c.cmd("QUIT")
-            return code, " ".join(texts)
-        finally:
-            c.close()
+    def send_raw(self, message, **kw):
+        return send_raw(self.gate, message, **kw)
 
     def test_held_message_is_released_byte_identical(self):
         msg = make_message("hold-release byte check", TRICKY_BODY,
