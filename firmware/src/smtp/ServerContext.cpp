@@ -40,8 +40,10 @@ SessionSlot* ServerContext::silentVictimFor(const std::string& host) {
 
 ServerContext::Admission ServerContext::tryAcquire(SessionSlot& slot) {
   std::unique_lock<std::mutex> lock(mu_);
-  const unsigned perAddress = settings.maxSessionsPerAddress == 0 ? settings.maxSessions : settings.maxSessionsPerAddress;
-  if (sessionsOf(byHost_, slot.host) >= perAddress) return Admission::AddressFull;
+  // 0: no cap of its own (max_sessions is the cap, and "server full" the answer).
+  if (settings.maxSessionsPerAddress != 0 && sessionsOf(byHost_, slot.host) >= settings.maxSessionsPerAddress) {
+    return Admission::AddressFull;
+  }
   if (active.load() < settings.maxSessions) {
     admit(slot);
     return Admission::Admitted;

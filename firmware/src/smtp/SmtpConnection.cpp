@@ -57,7 +57,7 @@ void SmtpConnection::run() {
       return;
     case ServerContext::Admission::AddressFull:
       log().warning("smtp session refused client=%s: %u sessions from that address already", client_,
-                    s.maxSessionsPerAddress == 0 ? s.maxSessions : s.maxSessionsPerAddress);
+                    s.maxSessionsPerAddress);
       refuse(SmtpReply::line(421, "4.7.0", s.hostname + " Error: too many sessions from your address, try again later"));
       return;
   }
