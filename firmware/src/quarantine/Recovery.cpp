@@ -4,6 +4,7 @@
 #include "common/Log.h"
 #include "common/Text.h"
 #include "mime/MessageParser.h"
+#include "mime/QuickHeaders.h"
 #include "quarantine/QuarantineService.h"
 
 namespace mg::quarantine {
@@ -60,6 +61,12 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
       // same way at every start. Held unparsed; the reviewer is told and sees the raw bytes.
       m.parsed = false;
       m.hasAttachments = true;  // unknown, so never "no attachments"
+      // What it claims to be, read without the parser (undecoded), so it can be found.
+      const mime::QuickHeaders quick = mime::readQuickHeaders(file->raw);
+      m.fromHeader = quick.from;
+      m.toHeader = quick.to;
+      m.subject = quick.subject;
+      m.messageId = quick.messageId;
       m.contentNote = "not parsed: mailgate stopped while reading this message, so it is held unread; "
                       "its raw bytes are kept as they arrived";
       ++report.unparsed;

@@ -268,6 +268,7 @@ class PoisonMessageTest(GateTestCase):
         gate.start()
         held = gate.messages("held")
         self.assertEqual(len(held), 1)
+        self.assertEqual(held[0]["subject"], "crashed the parser")  # read without the parser
         detail = gate.message(held[0]["id"])
         self.assertFalse(detail["parsed"])
         self.assertTrue(detail["has_attachments"])  # unknown, so never "none"

@@ -48,7 +48,7 @@ TEST_F(RecoveryTest, AFileThatWasBeingParsedIsHeldUnparsedAndNotParsedAgain) {
   ASSERT_EQ(held.size(), 1u);
   auto m = messages_->get(held[0]);
   EXPECT_FALSE(m->parsed);
-  EXPECT_EQ(m->subject, "");  // not parsed, so not known
+  EXPECT_EQ(m->subject, "poison");  // read without the parser, undecoded
   EXPECT_TRUE(m->hasAttachments);
   EXPECT_NE(m->contentNote.find("not parsed"), std::string::npos);
   EXPECT_FALSE(spool_->wasBeingParsed(orphan->name));
