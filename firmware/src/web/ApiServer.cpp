@@ -64,18 +64,15 @@ class GuardedConnection final : public Poco::Net::TCPServerConnection {
       : TCPServerConnection(socket), params_(std::move(params)), handlers_(std::move(handlers)), guard_(guard) {}
 
   void run() override {
-    std::string peer, host;
+    const int fd = socket().impl()->sockfd();
+    std::string peer;
     try {
-      const Poco::Net::SocketAddress address = socket().peerAddress();
-      peer = address.toString();
-      host = address.host().toString();
+      peer = socket().peerAddress().toString();
     } catch (const Poco::Exception&) {
-      return;  // gone before we looked
-    }
-    if (!guard_.admit(host, peer, socket())) {
-      refuse(peer);
+      guard_.abandon(fd);  // gone before we looked
       return;
     }
+    const std::string host = guard_.begin(fd, peer, socket());
     try {
       Poco::Net::HTTPServerConnection http(socket(), params_, handlers_);
       http.run();
@@ -86,27 +83,48 @@ class GuardedConnection final : public Poco::Net::TCPServerConnection {
   }
 
  private:
-  void refuse(const std::string& peer) {
-    common::logger("web").warning("web client " + peer + " refused: too many connections from that address");
-    common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_connections"}});
-    static const std::string kBody =
-        R"({"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections from your address; close some and try again"})";
-    const std::string wire = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-                             "Retry-After: 10\r\nConnection: close\r\nContent-Length: " +
-                             std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
-    try {
-      socket().setSendTimeout(Poco::Timespan(5, 0));
-      socket().setReceiveTimeout(Poco::Timespan(5, 0));
-      socket().sendBytes(wire.data(), static_cast<int>(wire.size()));
-      socket().shutdown();
-    } catch (const Poco::Exception&) {
-      // a refused client that does not listen is not our problem
-    }
-  }
-
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
   ConnectionGuard& guard_;
+};
+
+// In the accept thread, before a connection waits for a worker: at most perAddress per client
+// address. Turned-away plain-HTTP clients get a short 503 (a fresh socket's send buffer takes
+// it without blocking); TLS ones are just closed (a reply would need a handshake first).
+class AdmissionFilter final : public Poco::Net::TCPServerConnectionFilter {
+ public:
+  AdmissionFilter(ConnectionGuard& guard, bool tls) : guard_(guard), tls_(tls) {}
+  bool accept(const Poco::Net::StreamSocket& socket) override {
+    std::string host;
+    try {
+      host = socket.peerAddress().host().toString();
+    } catch (const Poco::Exception&) {
+      return false;
+    }
+    if (guard_.reserve(host, socket.impl()->sockfd())) return true;
+    common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_connections"}});
+    common::logger("web").debug("web client " + host + " turned away: too many connections from that address");
+    if (!tls_) {
+      static const std::string kBody =
+          R"({"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections from your address; close some and try again"})";
+      static const std::string kWire = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+                                       "Retry-After: 10\r\nConnection: close\r\nContent-Length: " +
+                                       std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+      try {
+        Poco::Net::StreamSocket s(socket);
+        s.setBlocking(false);
+        s.sendBytes(kWire.data(), static_cast<int>(kWire.size()));
+        s.shutdownSend();
+      } catch (const Poco::Exception&) {
+        // nobody listening: nothing lost
+      }
+    }
+    return false;
+  }
+
+ private:
+  ConnectionGuard& guard_;
+  bool tls_;
 };
 
 class GuardedConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
@@ -167,12 +185,13 @@ common::Status ApiServer::start(const common::HostPort& listen, const std::strin
     port_ = socket->address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(kMaxThreads);
-    params->setMaxQueued(64);
+    params->setMaxQueued(256);  // above ConnectionGuard's maxPending: the guard turns away first
     params->setTimeout(Poco::Timespan(30, 0));
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(10, 0));
     server_ = std::make_unique<Poco::Net::TCPServer>(new GuardedConnectionFactory(params, handlers_, guard_), *socket,
                                                      params);
+    server_->setConnectionFilter(new AdmissionFilter(guard_, !tlsCert.empty()));
     server_->start();
     return common::Status::success();
   } catch (const Poco::Net::NetException& e) {

@@ -26,13 +26,32 @@ int64_t ConnectionGuard::nowMs() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool ConnectionGuard::admit(const std::string& host, const std::string& peer, const Poco::Net::StreamSocket& socket) {
+bool ConnectionGuard::reserve(const std::string& host, int fd) {
   std::lock_guard<std::mutex> lock(mu_);
-  unsigned& open = perHost_[host];
-  if (open >= limits_.perAddress) return false;
-  ++open;
-  byPeer_[peer] = Entry{socket, host, nowMs()};
+  auto it = perHost_.find(host);
+  if ((it != perHost_.end() && it->second >= limits_.perAddress) || pending_.size() >= limits_.maxPending) return false;
+  ++perHost_[host];
+  pending_[fd] = host;
   return true;
+}
+
+std::string ConnectionGuard::begin(int fd, const std::string& peer, const Poco::Net::StreamSocket& socket) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = pending_.find(fd);
+  if (it == pending_.end()) return {};
+  std::string host = it->second;
+  pending_.erase(it);
+  byPeer_[peer] = Entry{socket, host, nowMs()};
+  return host;
+}
+
+void ConnectionGuard::abandon(int fd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = pending_.find(fd);
+  if (it == pending_.end()) return;
+  auto h = perHost_.find(it->second);
+  if (h != perHost_.end() && --h->second == 0) perHost_.erase(h);
+  pending_.erase(it);
 }
 
 void ConnectionGuard::leave(const std::string& host, const std::string& peer) {

@@ -376,6 +376,20 @@ class SlowClientsTest(GateTestCase):
              what="the request-head deadline")
         self.assertGreater(metric(gate, "mailgate_rate_limited_total", 'endpoint="web_request_head"'), 0)
 
+    def test_a_flood_of_200_half_open_requests_leaves_the_api_reachable(self):
+        gate = self.new_gate()
+        flood = []
+        for _ in range(200):
+            s = socket.create_connection(("127.0.0.1", gate.web_port), timeout=10)
+            self.addCleanup(s.close)
+            s.sendall(b"GET /api/v1/messages HTTP/1.1\r\nHost: x\r\n")  # and never the end of it
+            flood.append(s)
+        for source in ("127.0.0.2", "127.0.0.3"):
+            status, _, body = raw_http(gate.web_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", source=source,
+                                       timeout=10)
+            self.assertEqual(status, "HTTP/1.1 200 OK", body)
+        self.assertGreater(metric(gate, "mailgate_rate_limited_total", 'endpoint="web_connections"'), 0)
+
     def test_connections_past_the_per_address_cap_get_503(self):
         gate = self.new_gate(sections={"web": {"max_connections_per_address": "2"}})
         held = [socket.create_connection(("127.0.0.1", gate.web_port), timeout=10) for _ in range(2)]
