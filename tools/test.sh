@@ -9,7 +9,8 @@
 #   armhf    (only with --armhf) cross build for 32-bit ARM, unit tests under qemu-arm-static
 #   fuzz     clang/libFuzzer build of every *_fuzz target, each run MG_FUZZ_SECONDS (20) over its corpus
 #
-# Options: --no-cross (skip aarch64), --armhf, --no-fuzz, --only "dev asan ...", --skip-deps.
+# Options: --no-cross (skip aarch64), --armhf, --no-fuzz, --only "dev asan ...", --skip-deps,
+#          --no-skips (a skipped test fails the run; always so under CI=true).
 # Environment: MG_WERROR (default ON), MG_FUZZ_SECONDS (default 20).
 set -uo pipefail
 
@@ -29,6 +30,9 @@ export CTEST_OUTPUT_ON_FAILURE=1
 
 stages=(deps dev asan aarch64 fuzz)
 cross=1 armhf=0 fuzz=1 only=""
+# In CI a skipped test is a failed test: a missing peer is a missing install step.
+no_skips=0
+[ "${CI:-}" = "true" ] && no_skips=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-cross) cross=0 ;;
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
     --no-fuzz) fuzz=0 ;;
     --skip-deps) stages=("${stages[@]/deps}") ;;
     --only) shift; only="${1:-}" ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-skips) no_skips=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -46,7 +51,7 @@ done
 LOGDIR="$ROOT/build/logs"
 mkdir -p "$LOGDIR"
 summary=()
-total_passed=0 total_failed=0
+total_passed=0 total_failed=0 total_skipped=0
 t_all=$(date +%s)
 
 hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
@@ -57,13 +62,21 @@ ctest_run() {
   local log="$LOGDIR/$1.ctest.log"; shift
   ctest "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
-  local line failed total
+  local line failed total skipped
   line="$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)"
   if [ -n "$line" ]; then
     failed="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
     total="$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")"
-    total_passed=$((total_passed + total - failed)); total_failed=$((total_failed + failed))
-    last_counts="$((total - failed)) passed, $failed failed"
+    # ctest counts a skipped test among the passed ones and lists it as "(Skipped)".
+    skipped="$(grep -cE '^[[:space:]]*[0-9]+ - .* \(Skipped\)$' "$log")"
+    total_passed=$((total_passed + total - failed - skipped)); total_failed=$((total_failed + failed))
+    total_skipped=$((total_skipped + skipped))
+    last_counts="$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+    if [ "$skipped" != 0 ] && [ "$no_skips" = 1 ]; then
+      echo "skipped tests (a skip is a failure here: install what they need, see tools/install-deps.sh):"
+      grep -E '^[[:space:]]*[0-9]+ - .* \(Skipped\)$' "$log"
+      [ "$rc" = 0 ] && rc=1
+    fi
   elif grep -q 'No tests were found' "$log"; then
     last_counts="no tests"
   fi
@@ -93,7 +106,11 @@ stage_aarch64() { build_and_test aarch64; }
 stage_armhf() { build_and_test armhf; }
 
 stage_fuzz() {
-  if ! command -v clang++ >/dev/null; then last_counts="skipped (no clang)"; return 0; fi
+  if ! command -v clang++ >/dev/null; then
+    last_counts="skipped (no clang)"; total_skipped=$((total_skipped + 1))
+    [ "$no_skips" = 1 ] && { echo "fuzz: clang++ is missing (tools/install-deps.sh installs it)"; return 1; }
+    return 0
+  fi
   cmake --preset fuzz >"$LOGDIR/fuzz.configure.log" 2>&1 || { cat "$LOGDIR/fuzz.configure.log"; echo "configure of preset fuzz failed"; return 1; }
   local targets
   targets="$(cmake --build --preset fuzz --target help | sed -nE 's/^\.\.\. ([A-Za-z0-9_]+_fuzz)$/\1/p' | sort)"
@@ -149,7 +166,7 @@ for s in "${stages[@]}"; do
     printf '\n========== stage %s FAILED after %s ==========\n' "$s" "$(hms $dt)"
     printf '%s\n' "${summary[@]}"
     printf 'mailgate tests FAILED at stage %s (total %s)\n' "$s" "$(hms $(($(date +%s) - t_all)))"
-    echo "summary: $total_passed passed, $((total_failed > 0 ? total_failed : 1)) failed"
+    echo "summary: $total_passed passed, $((total_failed > 0 ? total_failed : 1)) failed, $total_skipped skipped"
     exit 1
   fi
   summary+=("$(printf '%-8s ok      %8s  %s' "$s" "$(hms $dt)" "$last_counts")")
@@ -160,4 +177,4 @@ printf '\n========== summary (total %s) ==========\n' "$(hms $(($(date +%s) - t_
 printf '%s\n' "${summary[@]}"
 command -v ccache >/dev/null && ccache -s 2>/dev/null | grep -E '^  (Hits|Misses):|Cache size' | sed -E 's/^ +//; s/^/ccache: /'
 if [ "$total_passed" = 0 ]; then echo "mailgate tests: no test ran"; exit 1; fi
-echo "summary: $total_passed passed, $total_failed failed"
+echo "summary: $total_passed passed, $total_failed failed, $total_skipped skipped"

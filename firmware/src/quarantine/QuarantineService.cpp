@@ -214,6 +214,7 @@ ActionResult QuarantineService::release(int64_t id, const Actor& actor, const st
   DeliveryPort* port = portFor(m->source);
   if (!port) return {Outcome::Failed, id, m->status, "no delivery path for " + m->source + " mail"};
 
+  if (beforeClaimForTest_) beforeClaimForTest_(id);
   store::MessageRepository::Change claim;
   if (to) claim.releaseTo = *to;
   if (!deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kReleasing,
@@ -223,6 +224,10 @@ ActionResult QuarantineService::release(int64_t id, const Actor& actor, const st
     return {Outcome::Conflict, id, again ? again->status : "", "message " + std::to_string(id) + " is being changed by another request"};
   }
   emit(id, st::kReleasing);
+  // The version to send is the one current at the claim: an edit committed after the read
+  // above (and before the claim) was confirmed to its author, so it must be what goes out.
+  // After the claim no edit can commit (edits require held, in the same transaction).
+  if (auto claimed = deps_.messages->get(id)) m = std::move(claimed);
 
   const auto started = std::chrono::steady_clock::now();
   DeliveryOutcome out;

@@ -99,6 +99,10 @@ class QuarantineService {
   common::Result<std::string> diff(int64_t id);
   common::Result<std::string> rawMessage(int64_t id, bool original);
 
+  // Tests only: runs inside release(), after the message was read and before it is claimed,
+  // so that a test can put a concurrent edit exactly into that window.
+  void setBeforeClaimHookForTest(std::function<void(int64_t)> hook) { beforeClaimForTest_ = std::move(hook); }
+
   // Background work, one step each (the Scheduler calls them; tests call them directly).
   int releaseDueAutoReleases();
   int relayDueMessages();
@@ -132,6 +136,7 @@ class QuarantineService {
 
   QuarantineDeps deps_;
   QuarantineOptions options_;
+  std::function<void(int64_t)> beforeClaimForTest_;
   std::mutex mu_;
   std::map<std::string, DeliveryPort*> ports_;
   std::vector<std::function<void(int64_t, const std::string&)>> observers_;

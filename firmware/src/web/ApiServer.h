@@ -19,6 +19,8 @@ class ApiServer {
  public:
   // Worker threads: enough that one address at its connection cap leaves room for others.
   static constexpr int kMaxThreads = 16;
+  // A token's last_used_at is written at most this often.
+  static constexpr int64_t kTokenTouchIntervalMillis = 60'000;
 
   explicit ApiServer(ApiContext context, ConnectionGuard::Limits limits = {});
   ~ApiServer();

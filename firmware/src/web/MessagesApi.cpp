@@ -55,11 +55,39 @@ bool readRecipients(RequestContext& ctx, const Poco::JSON::Object::Ptr& body, st
   return true;
 }
 
-Poco::JSON::Object::Ptr actionJson(const quarantine::ActionResult& r) {
+// One result of a bulk release/discard, with the fields the single call answers (CONTRACT
+// §4): `already_released`/`already_discarded` on success; `error` and the single call's HTTP
+// status (`http_status`) only where the single call would fail.
+Poco::JSON::Object::Ptr bulkItem(const std::string& action, int64_t id, const quarantine::ActionResult& r,
+                                 int rateLimitedStatus = 0) {
+  using quarantine::Outcome;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("id", static_cast<Poco::Int64>(r.id));
-  o->set("status", r.status);
-  if (!r.detail.empty() && r.outcome != quarantine::Outcome::Done) o->set("error", r.detail);
+  o->set("id", static_cast<Poco::Int64>(id));
+  const bool release = action == "release";
+  if (rateLimitedStatus == 0 && (r.outcome == Outcome::Done || r.outcome == Outcome::AlreadyDone)) {
+    o->set("status", release ? "released" : "discarded");
+    o->set(release ? "already_released" : "already_discarded", r.outcome == Outcome::AlreadyDone);
+    return o;
+  }
+  int http = rateLimitedStatus;
+  if (http == 0) {
+    switch (r.outcome) {
+      case Outcome::NotFound: http = 404; break;
+      case Outcome::Failed: http = release ? 502 : 500; break;
+      case Outcome::Conflict:
+      case Outcome::Invalid:
+      default: http = 409; break;
+    }
+  }
+  if (r.outcome == Outcome::Failed && release) {
+    o->set("status", "release_failed");
+  } else if (!r.status.empty()) {
+    o->set("status", r.status);  // what the message is now
+  } else {
+    o->set("status", Poco::Dynamic::Var());  // unknown id, or not looked at
+  }
+  o->set("error", r.detail);
+  o->set("http_status", http);
   return o;
 }
 
@@ -222,21 +250,24 @@ void addMessageRoutes(Router& r, ApiContext& c) {
       Poco::JSON::Array::Ptr results = new Poco::JSON::Array;
       for (size_t i = 0; i < ids->size(); ++i) {
         const auto v = ids->get(i);
-        quarantine::ActionResult res;
         if (!v.isInteger()) {
-          res = {quarantine::Outcome::Invalid, 0, "", "not a message id"};
-        } else if (int64_t wait = c.releaseLimiter->check(ctx.principal->name); wait > 0) {
-          common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", action}});
-          res = {quarantine::Outcome::Invalid, v.convert<Poco::Int64>(), "", "rate limited; retry in " + std::to_string(wait) + " s"};
-        } else {
-          const quarantine::Actor actor = actorOf(ctx);
-          res = action == "release" ? c.quarantine->release(v.convert<Poco::Int64>(), actor)
-                                    : c.quarantine->discard(v.convert<Poco::Int64>(), actor);
+          Poco::JSON::Object::Ptr bad = new Poco::JSON::Object;
+          bad->set("id", v);
+          bad->set("status", Poco::Dynamic::Var());
+          bad->set("error", "not a message id");
+          bad->set("http_status", 400);
+          results->add(bad);
+          continue;
         }
-        auto item = actionJson(res);
-        if (res.outcome == quarantine::Outcome::AlreadyDone) item->set("already", true);
-        if (res.outcome == quarantine::Outcome::Failed && action == "release") item->set("status", "release_failed");
-        results->add(item);
+        const int64_t id = v.convert<Poco::Int64>();
+        if (int64_t wait = c.releaseLimiter->check(ctx.principal->name); wait > 0) {
+          common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", action}});
+          results->add(bulkItem(action, id, {quarantine::Outcome::Invalid, id, "", "rate limited; retry in " + std::to_string(wait) + " s"}, 429));
+          continue;
+        }
+        const quarantine::Actor actor = actorOf(ctx);
+        const auto res = action == "release" ? c.quarantine->release(id, actor) : c.quarantine->discard(id, actor);
+        results->add(bulkItem(action, id, res));
       }
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
       o->set("results", results);

@@ -199,5 +199,29 @@ class ShutdownTest(GateTestCase):
         self.assertNotRegex(g.log_text(), NO_CRASH_TEXT)
 
 
+class TokenWritesTest(GateTestCase):
+    """SD cards wear per write: a token's last_used_at is written at most once a minute."""
+
+    def last_used(self, gate, name):
+        import sqlite3
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(gate.data_dir, "mailgate.db"), uri=True, timeout=10)
+        try:
+            return db.execute("SELECT last_used_at FROM tokens WHERE name = ?", (name,)).fetchone()[0]
+        finally:
+            db.close()
+
+    def test_a_token_used_twice_within_a_minute_is_written_once(self):
+        gate = self.new_gate()
+        r = gate.api("POST", "/api/v1/tokens", {"name": "sd-card", "role": "reviewer"})
+        self.assertIn(r.status, (200, 201), r)
+        tok = r.json()["token"]
+        self.assertEqual(gate.api("GET", "/api/v1/messages", token=tok).status, 200)
+        first = self.last_used(gate, "sd-card")
+        self.assertGreater(first, 0)  # the first use is recorded ...
+        for _ in range(5):
+            self.assertEqual(gate.api("GET", "/api/v1/messages", token=tok).status, 200)
+        self.assertEqual(self.last_used(gate, "sd-card"), first)  # ... the next ones are not written
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -136,3 +136,21 @@ TEST_F(QuarantineServiceTest, AutoReleaseRuleReleasesAfterItsWindow) {
   EXPECT_EQ(messages_->get(id)->status, "released");
   EXPECT_EQ(audit_->list({}).front().user, "rule:timed");
 }
+
+// An edit committed after release() read the message but before it claimed it was confirmed
+// to its author: it is what must be sent (the seam puts the edit exactly into that window).
+TEST_F(QuarantineServiceTest, AnEditCommittedBeforeTheClaimIsTheVersionReleased) {
+  const int64_t id = acceptSample("race");
+  quarantine::EditResult edit;
+  service_->setBeforeClaimHookForTest([&](int64_t) {
+    edit = service_->edit(id, quarantine::Actor{"alice", "reviewer"}, std::string("edited"), std::nullopt);
+  });
+  const auto rel = service_->release(id, quarantine::Actor{"bob", "reviewer"});
+  service_->setBeforeClaimHookForTest(nullptr);
+  ASSERT_EQ(edit.outcome, quarantine::Outcome::Done) << edit.detail;
+  ASSERT_EQ(rel.outcome, quarantine::Outcome::Done) << rel.detail;
+  std::lock_guard<std::mutex> lock(port_.mu);
+  ASSERT_EQ(port_.delivered.size(), 1u);
+  EXPECT_NE(port_.delivered[0].raw.find("Subject: edited"), std::string::npos) << port_.delivered[0].raw;
+}
+
