@@ -75,6 +75,17 @@ TEST(ContentLimitsTest, NulInAHeaderIsShownEscaped) {
   EXPECT_EQ(s->subject, "nul\\0after");
 }
 
+TEST(ContentLimitsTest, HeadersFullOfNulsAreEscapedAtTheCostOfTheirSize) {
+  std::string raw = "From: a@x.test\r\nSubject: s\r\n";
+  for (int i = 0; i < 500; ++i) raw += "X-Nul: " + std::string(4000, '\0') + "\r\n";  // 2 MB of NULs
+  raw += "\r\nbody\r\n";
+  auto s = parseMessage(raw);
+  ASSERT_TRUE(s.ok());
+  ASSERT_GE(s->headers.size(), 3u);
+  EXPECT_EQ(s->headers[2].second.substr(0, 4), "\\0\\0");
+  EXPECT_EQ(s->text, "body\n");
+}
+
 TEST(ContentLimitsTest, HugeFoldedSubjectIsCutAndSaidSo) {
   std::string raw = "From: a@x.test\r\nSubject: start";
   for (int i = 0; i < 100000; ++i) raw += "\r\n =?utf-8?q?w=C3=B6rd?=";

@@ -12,10 +12,14 @@ constexpr size_t kNpos = std::string_view::npos;
 constexpr size_t kMaxBoundaryBytes = 200;      // RFC 2046 says 70; anything far longer is junk
 constexpr size_t kMaxContentTypeBytes = 2048;  // what is kept of a Content-Type to read it
 
+// A range of the raw bytes replaced by `with`, or (escapeNuls) copied with every NUL written
+// as "\0": one edit per header field, however many NULs it holds, so that a message of NULs
+// costs no more than its own size.
 struct Edit {
   size_t from;
   size_t to;
   std::string with;
+  bool escapeNuls = false;
 };
 
 struct Frame {
@@ -117,9 +121,9 @@ void Scanner::finishField() {
     edits_.push_back({keepEnd, fieldEnd_, ""});
     ++fieldsCut_;
   }
-  for (size_t i = raw_.find('\0', start); i != kNpos && i < keepEnd; i = raw_.find('\0', i + 1)) {
-    edits_.push_back({i, i + 1, "\\0"});
-  }
+  // Looked for inside the field only: a search to the next NUL of the whole message would
+  // make every field cost the rest of the message.
+  if (raw_.substr(start, keepEnd - start).find('\0') != kNpos) edits_.push_back({start, keepEnd, "", true});
   if (contentType_.empty() && keepEnd - start >= 13 && common::istartsWith(raw_.substr(start, keepEnd - start), "content-type:")) {
     std::string value;
     for (size_t i = start + 13; i < keepEnd && value.size() < kMaxContentTypeBytes; ++i) {
@@ -312,7 +316,17 @@ ParseView Scanner::run() {
   for (const Edit& e : edits_) {
     if (e.from < at) continue;  // inside a range already left out
     view.edited.append(raw_.substr(at, e.from - at));
-    view.edited.append(e.with);
+    if (e.escapeNuls) {
+      for (size_t i = e.from; i < e.to; ++i) {
+        if (raw_[i] == '\0') {
+          view.edited.append("\\0");
+        } else {
+          view.edited.push_back(raw_[i]);
+        }
+      }
+    } else {
+      view.edited.append(e.with);
+    }
     at = std::max(at, e.to);
   }
   if (at < raw_.size()) view.edited.append(raw_.substr(at));
