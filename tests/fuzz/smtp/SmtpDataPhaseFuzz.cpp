@@ -114,10 +114,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(session.inData());
   LineReader reader;
   reader.feed(input.data(), input.size());
+  // Whether the first DATA (the prologue's) made a message: later transactions the input
+  // opens may make messages too, and only the first is judged against the first terminator.
+  bool firstDataEnded = false;
+  size_t firstDataMessages = 0;
   while (!session.closed()) {
     auto line = reader.next(session.lineLimit());
     if (!line) break;
     session.onLine(line->text, line->tooLong, line->crlf);
+    if (!firstDataEnded && !session.inData()) {
+      firstDataEnded = true;
+      firstDataMessages = delegate.messages.size();
+    }
   }
 
   // The DATA command's own CRLF comes before the data: "\r\n" + input is the stream to search.
@@ -129,12 +137,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const std::string body = stream.substr(2, end);  // the data with its last CRLF, "" when end == 0
+  require(firstDataEnded);  // a terminator was there: the first DATA cannot still be open
   if (!normalize && hasBareCrOrLf(body)) {
-    require(delegate.messages.empty());
+    require(firstDataMessages == 0);
     require(session.closed() || hasOverlongLine(body, options.maxLineBytes - 2));
     return 0;
   }
-  if (delegate.messages.empty()) return 0;  // refused for a limit (size, line length, hops)
+  if (firstDataMessages == 0) return 0;  // refused for a limit (size, line length, hops)
   const auto& [from, raw] = delegate.messages.front();
   require(from == "first@x.test");
   if (normalize) {
