@@ -134,13 +134,9 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   // rules): it is held; "pass" has no meaning for mail already in the mailbox.
   const bool held = req.source == "imap" || decision.action != "pass";
   m.status = held ? st::kHeld : st::kQueued;
-  m.messageId = common::capText(summary.messageId, kListFieldBytes);
   m.mailFrom = req.mailFrom;
   m.rcptTo = req.rcptTo;
-  // The list shows these for 50 messages at a time: a 20 MB Subject must not make it 200 MB.
-  m.fromHeader = common::capText(summary.from, kListFieldBytes);
-  m.toHeader = common::capText(summary.to, kListFieldBytes);
-  m.subject = common::capText(summary.subject, kListFieldBytes);
+  setListFields(m, summary);
   m.contentNote = contentNote;
   m.smtpHelo = req.smtpHelo;
   m.smtpClient = req.smtpClient;
@@ -173,6 +169,14 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   emit(m.id, m.status);
   if (m.status == st::kQueued) wakeRelayWorker();
   return IntakeResult{m.id, m.status, m.ruleName};
+}
+
+void QuarantineService::setListFields(store::MessageRecord& m, const mime::MessageSummary& s) {
+  // The list shows these for 50 messages at a time: a 20 MB Subject must not make it 200 MB.
+  m.messageId = common::capText(s.messageId, kListFieldBytes);
+  m.fromHeader = common::capText(s.from, kListFieldBytes);
+  m.toHeader = common::capText(s.to, kListFieldBytes);
+  m.subject = common::capText(s.subject, kListFieldBytes);
 }
 
 DeliveryRequest QuarantineService::deliveryRequest(const store::MessageRecord& m, std::string_view raw) {

@@ -14,6 +14,7 @@
 
 #include "common/Clock.h"
 #include "common/Status.h"
+#include "mime/MessageSummary.h"
 #include "quarantine/Actor.h"
 #include "quarantine/DeliveryPort.h"
 #include "quarantine/Notifier.h"
@@ -83,6 +84,8 @@ class QuarantineService {
   // What is stored of Subject, From, To, Message-ID and the content note for the list; the
   // detail view parses the message itself.
   static constexpr size_t kListFieldBytes = 1000;
+  // Message-ID, From, To and Subject of the record, from the summary, cut to kListFieldBytes.
+  static void setListFields(store::MessageRecord& m, const mime::MessageSummary& s);
 
   QuarantineService(QuarantineDeps deps, QuarantineOptions options);
 

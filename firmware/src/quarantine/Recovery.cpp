@@ -74,10 +74,7 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
     } else {
       deps_.spool->markParsing(name);
       if (auto s = mime::parseMessage(file->raw); s) {
-        m.messageId = common::capText(s->messageId, kListFieldBytes);
-        m.fromHeader = common::capText(s->from, kListFieldBytes);
-        m.toHeader = common::capText(s->to, kListFieldBytes);
-        m.subject = common::capText(s->subject, kListFieldBytes);
+        setListFields(m, *s);
         m.hasAttachments = s->hasAttachments();
       }
     }

@@ -55,8 +55,8 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
   ApiServer& server_;
 };
 
-// Poco's HTTPServerConnection behind the ConnectionGuard: admitted per address, and shut
-// down by the guard when a request head does not arrive in time.
+// Poco's HTTPServerConnection behind the ConnectionGuard: its place was reserved at accept
+// (AdmissionFilter); the guard shuts it down when a request head does not arrive in time.
 class GuardedConnection final : public Poco::Net::TCPServerConnection {
  public:
   GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,

@@ -71,12 +71,6 @@ void ConnectionGuard::responseSent(const std::string& peer) {
   if (auto it = byPeer_.find(peer); it != byPeer_.end()) it->second.headSince = nowMs();
 }
 
-unsigned ConnectionGuard::openFrom(const std::string& host) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = perHost_.find(host);
-  return it == perHost_.end() ? 0 : it->second;
-}
-
 void ConnectionGuard::closeSlow(const std::string& peer, Entry& e, const char* why) {
   e.headSince = 0;  // once: the connection's thread notices and ends
   try {

@@ -49,7 +49,6 @@ class ConnectionGuard {
   void leave(const std::string& host, const std::string& peer);
   void headReceived(const std::string& peer);  // its request is being handled
   void responseSent(const std::string& peer);  // the next head is due within the deadline
-  unsigned openFrom(const std::string& host);
 
  private:
   struct Entry {

@@ -629,6 +629,18 @@ class RawSmtp:
             pass
 
 
+def open_sessions(test, gate, n, source=None):
+    """n SMTP connections that read their 220 greeting and then stay silent (closed at the
+    test's cleanup)."""
+    sessions = []
+    for _ in range(n):
+        c = RawSmtp(gate.smtp_port, source=source)
+        test.addCleanup(c.close)
+        test.assertEqual(c.reply()[0], 220)
+        sessions.append(c)
+    return sessions
+
+
 def send_raw(gate, message, mail_from="alice@lan.test", rcpts=("bob@example.org",), body8=True, source=None,
              timeout=30.0):
     """Send exactly `message` (unstuffed CRLF bytes) over a plain socket from `source` (an

@@ -13,8 +13,8 @@ import threading
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, mailgatectl_path, make_message, metric, parse_trace, poll, raw_http,
-                     reply_id, sanitized, send_raw, sink_form, unverified_tls)
+from harness import (GateTestCase, RawSmtp, mailgatectl_path, make_message, metric, open_sessions, parse_trace, poll,
+                     raw_http, reply_id, sanitized, send_raw, sink_form, unverified_tls)
 
 PROLOGUE = (b"EHLO client.test\r\nMAIL FROM:<a@lan.test>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
 
@@ -407,12 +407,7 @@ class SlowClientsTest(GateTestCase):
         sink = self.new_sink()
         gate = self.new_gate(upstream_port=sink.port,
                              sections={"smtp": {"max_sessions": "20", "greeting_timeout_seconds": "120"}})
-        silent = []
-        for _ in range(20):
-            c = RawSmtp(gate.smtp_port)
-            self.addCleanup(c.close)
-            self.assertEqual(c.reply()[0], 220)
-            silent.append(c)
+        silent = open_sessions(self, gate, 20)
         # Every slot is taken by one host: more from that host are refused (CONTRACT: 421) ...
         extra = RawSmtp(gate.smtp_port)
         self.addCleanup(extra.close)

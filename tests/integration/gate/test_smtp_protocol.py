@@ -7,7 +7,7 @@ import ssl
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, poll, reply_id, subject_of, submit,
+from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, open_sessions, poll, reply_id, subject_of, submit,
                      unverified_tls)
 
 MAX_BYTES = 65536
@@ -297,12 +297,7 @@ class SmtpSessionLimitsTest(GateTestCase):
 
     def test_sessions_over_max_sessions_get_421(self):
         gate = self.new_gate(sections={"smtp": {"max_sessions": "2"}})
-        held = []
-        for _ in range(2):
-            c = RawSmtp(gate.smtp_port)
-            self.addCleanup(c.close)
-            self.assertEqual(c.reply()[0], 220)
-            held.append(c)
+        held = open_sessions(self, gate, 2)
         extra = RawSmtp(gate.smtp_port)
         self.addCleanup(extra.close)
         self.assertEqual(extra.reply()[0], 421)
