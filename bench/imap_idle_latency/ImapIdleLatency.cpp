@@ -145,7 +145,7 @@ int main() {
       ids.assign(accepted.begin() + long(from), accepted.end());
     }
     size_t k = 0;
-    for (int64_t id : ids) k += messages->get(id)->imapFolderUid > 0 ? 1 : 0;
+    for (int64_t id : ids) k += messages->get(id).value()->imapFolderUid > 0 ? 1 : 0;
     return k;
   };
   std::vector<double> gate;

@@ -291,7 +291,9 @@ void AccountService::notify(int64_t accountId) {
 }
 
 void AccountService::audit(const std::string& actor, const std::string& action, const std::string& details) {
-  audit_->append(actor, action, 0, details, clock_->nowMillis());
+  if (auto st = audit_->append(actor, action, 0, details, clock_->nowMillis()); !st) {
+    common::logger("accounts").error("audit entry not written (" + st.errorMessage() + "): by=" + actor + " action=" + action);
+  }
 }
 
 }  // namespace mg::accounts

@@ -37,6 +37,7 @@ std::string renderLabels(const Labels& labels, const std::string& extraKey = "",
 
 std::string number(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v)) return "NaN";  // a gauge that cannot be read right now
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest form that round-trips
   return std::string(buf, r.ptr);

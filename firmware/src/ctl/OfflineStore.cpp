@@ -1,5 +1,7 @@
 #include "ctl/OfflineStore.h"
 
+#include <iostream>
+
 #include <Poco/Exception.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -76,10 +78,11 @@ common::Status OfflineStore::addUser(const std::string& username, const std::str
     if (!users.addUser(record))
       return common::Status::error("user '" + username + "' already exists — 'user passwd' changes a password");
     // Same action and details as the API's POST /api/v1/users, so the audit log reads alike.
-    store::AuditRepository(db_).append(actor, "user.create", 0,
-                                       "{\"username\":" + jsonString(username) + ",\"role\":" + jsonString(role) +
-                                           ",\"via\":\"mailgatectl offline\"}",
-                                       record.createdAt);
+    auto audited = store::AuditRepository(db_).append(actor, "user.create", 0,
+                                                      "{\"username\":" + jsonString(username) + ",\"role\":" +
+                                                          jsonString(role) + ",\"via\":\"mailgatectl offline\"}",
+                                                      record.createdAt);
+    if (!audited) return common::Status::error("user '" + username + "' was added, but " + audited.errorMessage());
     return common::Status::success();
   } catch (const Poco::Exception& e) {
     return common::Status::error("adding user '" + username + "' to " + db_->path() + ": " + e.displayText());
@@ -104,10 +107,14 @@ common::Result<std::string> OfflineStore::createToken(const std::string& name, c
     record.createdBy = actor;
     record.createdAt = clock_->nowMillis();
     const int64_t id = users.addToken(record);
-    store::AuditRepository(db_).append(actor, "token.create", 0,
-                                       "{\"id\":" + std::to_string(id) + ",\"name\":" + jsonString(name) +
-                                           ",\"role\":" + jsonString(role) + ",\"via\":\"mailgatectl offline\"}",
-                                       record.createdAt);
+    auto audited = store::AuditRepository(db_).append(
+        actor, "token.create", 0,
+        "{\"id\":" + std::to_string(id) + ",\"name\":" + jsonString(name) + ",\"role\":" + jsonString(role) +
+            ",\"via\":\"mailgatectl offline\"}",
+        record.createdAt);
+    // The token exists and works and is shown only now, so it is returned; the missing audit
+    // entry is said on stderr.
+    if (!audited) std::cerr << "mailgatectl: warning: token '" << name << "' was created, but " << audited.errorMessage() << "\n";
     return token;
   } catch (const Poco::Exception& e) {
     return common::Result<std::string>::error("creating token '" + name + "' in " + db_->path() + ": " + e.displayText());

@@ -15,8 +15,14 @@ int64_t Notifier::notify(const std::string& type, const std::string& severity, c
   n.message = message;
   n.emailId = emailId;
   n.createdAt = clock_.nowMillis();
-  n.id = repo_->add(n);
   auto& log = common::logger("notify");
+  // A notification the database cannot take (it may be about the full disk itself) still
+  // reaches the journal and the live observers; its id is then 0.
+  if (auto id = repo_->add(n)) {
+    n.id = id.value();
+  } else {
+    log.error("notification not stored: " + id.errorMessage());
+  }
   common::logEvent(log, severity == "critical" ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
                    {"notification." + type, emailId, ""}, message);
   std::vector<std::function<void(const store::Notification&)>> observers;

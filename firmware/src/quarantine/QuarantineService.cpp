@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
+#include <cmath>
 #include <sstream>
 
 #include "common/Log.h"
@@ -25,6 +26,7 @@ std::string toString(Outcome o) {
     case Outcome::Conflict: return "conflict";
     case Outcome::Failed: return "failed";
     case Outcome::Invalid: return "invalid";
+    case Outcome::Unavailable: return "unavailable";
   }
   return "unknown";
 }
@@ -58,8 +60,9 @@ QuarantineService::QuarantineService(QuarantineDeps deps, QuarantineOptions opti
   m.describe("mailgate_held_messages", "gauge", "Messages currently held");
   m.gaugeFunction("mailgate_held_messages", [repo] {
     const auto counts = repo->countByStatus();
-    auto it = counts.find(st::kHeld);
-    return it == counts.end() ? 0.0 : static_cast<double>(it->second);
+    if (!counts) return std::nan("");  // unknown, not zero, while the store cannot be read
+    auto it = counts->find(st::kHeld);
+    return it == counts->end() ? 0.0 : static_cast<double>(it->second);
   });
 }
 
@@ -90,11 +93,19 @@ void QuarantineService::emit(int64_t id, const std::string& status) {
 
 void QuarantineService::audit(const Actor& actor, const std::string& action, int64_t emailId,
                               const std::string& details) {
-  deps_.audit->append(actor.name, action, emailId, details, deps_.clock->nowMillis());
+  if (auto st = deps_.audit->append(actor.name, action, emailId, details, deps_.clock->nowMillis()); !st) {
+    common::logEvent(log(), Poco::Message::PRIO_ERROR, {"audit", emailId, ""},
+                     "not written (" + st.errorMessage() + "): by=" + actor.name + " action=" + action + " " + details);
+  }
 }
 
 common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req) {
-  auto written = deps_.spool->write({req.mailFrom, req.rcptTo}, req.raw);
+  spool::SpoolEnvelope envelope{req.mailFrom, req.rcptTo};
+  envelope.source = req.source;
+  envelope.accountId = req.accountId;
+  envelope.imapUidValidity = req.imapUidValidity;
+  envelope.imapUid = req.imapUid;
+  auto written = deps_.spool->write(envelope, req.raw);
   if (!written) return written.status().withContext("spooling");
 
   // A message GMime cannot make sense of is still kept: rules then see only the envelope.
@@ -157,12 +168,10 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
       m.autoReleaseAt = now + int64_t(decision.rule->autoReleaseMinutes) * 60'000;
     }
   }
-  try {
-    m.id = deps_.messages->insert(m);
-  } catch (const std::exception& e) {
-    // The spool file stays: recovery at the next start will list it as held.
-    return common::Result<IntakeResult>::error(std::string("recording the message: ") + e.what());
-  }
+  auto inserted = deps_.messages->insert(m);
+  // The spool file stays: recovery at the next start lists it as held, with its origin.
+  if (!inserted) return inserted.status();
+  m.id = inserted.value();
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"intake", m.id, ""},
                    "source=" + m.source + " status=" + m.status + " size=" + std::to_string(m.size) +
                        " rcpts=" + std::to_string(m.rcptTo.size()) + " rule=" + (m.ruleName.empty() ? "-" : m.ruleName));
@@ -198,94 +207,182 @@ DeliveryRequest QuarantineService::deliveryRequest(const store::MessageRecord& m
   return req;
 }
 
-std::string QuarantineService::currentSpoolName(const store::MessageRecord& m) {
+common::Result<std::string> QuarantineService::currentSpoolName(const store::MessageRecord& m) {
   if (m.currentVersion <= 1) return m.spoolName;
-  for (const auto& v : deps_.messages->versions(m.id)) {
+  auto versions = deps_.messages->versions(m.id);
+  if (!versions) return versions.status();
+  for (const auto& v : versions.value()) {
     if (v.version == m.currentVersion) return v.spoolName;
   }
-  return m.spoolName;
+  return common::Result<std::string>::error("version " + std::to_string(m.currentVersion) + " of message " +
+                                            std::to_string(m.id) + " has no spool file");
 }
 
+common::Result<std::string> QuarantineService::readCurrent(const store::MessageRecord& m) {
+  auto name = currentSpoolName(m);
+  if (!name) return name.status();
+  return deps_.spool->readRaw(name.value());
+}
+
+namespace {
+ActionResult unavailable(int64_t id, const common::Status& st) {
+  return {Outcome::Unavailable, id, "", "the message store is not available: " + st.message(), ""};
+}
+}  // namespace
+
 ActionResult QuarantineService::release(int64_t id, const Actor& actor, const std::optional<std::vector<std::string>>& to) {
-  auto m = deps_.messages->get(id);
-  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id)};
-  if (m->status == st::kReleased) return {Outcome::AlreadyDone, id, m->status, "already released"};
+  auto read = deps_.messages->get(id);
+  if (!read) return unavailable(id, read.status());
+  auto m = std::move(read.value());
+  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id), ""};
+  if (m->status == st::kReleased) return {Outcome::AlreadyDone, id, m->status, "already released", ""};
   if (m->status == st::kDiscarded || m->status == st::kRelayed) {
-    return {Outcome::Invalid, id, m->status, "message " + std::to_string(id) + " is " + m->status + "; it cannot be released"};
+    return {Outcome::Invalid, id, m->status, "message " + std::to_string(id) + " is " + m->status + "; it cannot be released", ""};
   }
-  if (to && m->source != "smtp") return {Outcome::Invalid, id, m->status, "'to' applies to SMTP mail only"};
-  if (to && to->empty()) return {Outcome::Invalid, id, m->status, "'to' must name at least one recipient"};
+  if (to && m->source != "smtp") return {Outcome::Invalid, id, m->status, "'to' applies to SMTP mail only", ""};
+  if (to && to->empty()) return {Outcome::Invalid, id, m->status, "'to' must name at least one recipient", ""};
   DeliveryPort* port = portFor(m->source);
-  if (!port) return {Outcome::Failed, id, m->status, "no delivery path for " + m->source + " mail"};
+  if (!port) return {Outcome::Failed, id, m->status, "no delivery path for " + m->source + " mail", ""};
 
   if (beforeClaimForTest_) beforeClaimForTest_(id);
   store::MessageRepository::Change claim;
   if (to) claim.releaseTo = *to;
-  if (!deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kReleasing,
-                                  claim)) {
+  auto claimed = deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued},
+                                            st::kReleasing, claim);
+  if (!claimed) return unavailable(id, claimed.status());
+  if (!claimed.value()) {
     auto again = deps_.messages->get(id);
-    if (again && again->status == st::kReleased) return {Outcome::AlreadyDone, id, again->status, "already released"};
-    return {Outcome::Conflict, id, again ? again->status : "", "message " + std::to_string(id) + " is being changed by another request"};
+    if (!again) return unavailable(id, again.status());
+    const auto& row = again.value();
+    if (row && row->status == st::kReleased) return {Outcome::AlreadyDone, id, row->status, "already released", ""};
+    return {Outcome::Conflict, id, row ? row->status : "", "message " + std::to_string(id) + " is being changed by another request", ""};
   }
   emit(id, st::kReleasing);
-  // The version to send is the one current at the claim: an edit committed after the read
-  // above (and before the claim) was confirmed to its author, so it must be what goes out.
-  // After the claim no edit can commit (edits require held, in the same transaction).
-  if (auto claimed = deps_.messages->get(id)) m = std::move(claimed);
-
-  const auto started = std::chrono::steady_clock::now();
+  // From here on every path ends in released or release_failed (finishDelivery), whatever
+  // the store does. The version to send is the one current at the claim: an edit committed
+  // after the read above (and before the claim) was confirmed to its author, so it must be
+  // what goes out. After the claim no edit can commit (edits require held, in one transaction).
   DeliveryOutcome out;
-  auto raw = deps_.spool->readRaw(currentSpoolName(*m));
-  if (!raw) {
-    out.reason = raw.errorMessage();
+  const auto started = std::chrono::steady_clock::now();
+  auto current = deps_.messages->get(id);
+  if (!current || !current.value()) {
+    out.reason = "could not read the claimed message: " +
+                 (current ? std::string("it is gone") : current.errorMessage());
   } else {
-    DeliveryRequest req = deliveryRequest(*m, raw.value());
-    if (to) req.rcptTo = *to;
-    try {
-      out = port->deliver(req);
-    } catch (const std::exception& e) {
-      out.delivered = false;
-      out.reason = std::string("delivery failed: ") + e.what();
+    m = std::move(current.value());
+    auto raw = readCurrent(*m);
+    if (!raw) {
+      out.reason = raw.errorMessage();
+    } else {
+      DeliveryRequest req = deliveryRequest(*m, raw.value());
+      if (to) req.rcptTo = *to;
+      try {
+        out = port->deliver(req);
+      } catch (const std::exception& e) {
+        out.delivered = false;
+        out.reason = std::string("delivery failed: ") + e.what();
+      }
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto& metrics = common::Metrics::global();
   metrics.observe("mailgate_release_duration_seconds", seconds);
   if (!out.upstream.empty()) {
-    deps_.messages->recordRelayAttempt(id, out.upstream, deps_.clock->nowMillis(), out.delivered, out.reason);
+    if (auto st = deps_.messages->recordRelayAttempt(id, out.upstream, deps_.clock->nowMillis(), out.delivered, out.reason);
+        !st.ok()) {
+      log().error("message " + std::to_string(id) + ": " + st.message());
+    }
   }
 
   if (out.delivered) {
     store::MessageRepository::Change done;
     done.failureReason = "";
     done.releasedAt = deps_.clock->nowMillis();
-    deps_.messages->transition(id, {st::kReleasing}, st::kReleased, done);
+    const std::string unrecorded = finishDelivery(*m, st::kReleased, done, true);
     audit(actor, "release", id, json({{"result", "released"}, {"upstream", out.upstream}, {"to", to ? to->size() : m->rcptTo.size()}}));
     metrics.increment("mailgate_releases_total", {{"source", m->source}, {"result", "released"}});
     common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"release", id, ""},
                      "by=" + actor.name + " via=" + out.upstream);
-    emit(id, st::kReleased);
-    return {Outcome::Done, id, st::kReleased, ""};
+    if (unrecorded.empty()) emit(id, st::kReleased);
+    return {Outcome::Done, id, st::kReleased, "", unrecorded};
   }
   store::MessageRepository::Change failed;
   failed.failureReason = out.reason;
-  deps_.messages->transition(id, {st::kReleasing}, st::kReleaseFailed, failed);
+  const std::string unrecorded = finishDelivery(*m, st::kReleaseFailed, failed, false);
   audit(actor, "release", id, json({{"result", "release_failed"}, {"reason", out.reason}}));
   metrics.increment("mailgate_releases_total", {{"source", m->source}, {"result", "failed"}});
   deps_.notifier->notify("release_failed", "warning", "release of message " + std::to_string(id) + " failed: " + out.reason, id);
-  emit(id, st::kReleaseFailed);
-  return {Outcome::Failed, id, st::kReleaseFailed, out.reason};
+  if (unrecorded.empty()) emit(id, st::kReleaseFailed);
+  return {Outcome::Failed, id, st::kReleaseFailed, out.reason, unrecorded};
+}
+
+std::string QuarantineService::finishDelivery(const store::MessageRecord& m, const std::string& to,
+                                              const store::MessageRepository::Change& change, bool delivered) {
+  // Twice at once: a busy or briefly failing store often takes the second write.
+  common::Status last = common::Status::success();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto done = deps_.messages->transition(m.id, {st::kReleasing}, to, change);
+    if (done) return "";
+    last = done.status();
+  }
+  // The outcome must not be lost: the scheduler writes it when the store recovers, and the
+  // delivered marker lets start-up recovery say "released" should the process stop first.
+  bool marked = true;
+  if (delivered) marked = deps_.spool->markDelivered(m.spoolName, to);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pendingOutcomes_.push_back({m.id, m.spoolName, to, change, delivered});
+  }
+  const std::string why = "the store did not record '" + to + "' yet (" + last.message() + "); it is retried" +
+                          (marked ? "" : ", and the spool marker could not be written either");
+  common::logEvent(log(), Poco::Message::PRIO_ERROR, {"store_error", m.id, ""}, why);
+  deps_.notifier->notify("store_error", "critical", "message " + std::to_string(m.id) + " is " + to + " but " + why, m.id);
+  return why;
+}
+
+size_t QuarantineService::recordPendingOutcomes() {
+  std::vector<PendingOutcome> pending;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending.swap(pendingOutcomes_);
+  }
+  std::vector<PendingOutcome> still;
+  for (auto& p : pending) {
+    auto done = deps_.messages->transition(p.id, {st::kReleasing}, p.to, p.change);
+    if (!done) {
+      still.push_back(std::move(p));
+      continue;
+    }
+    if (p.delivered) deps_.spool->clearDelivered(p.spoolName);
+    common::logEvent(log(), Poco::Message::PRIO_NOTICE, {"store_recovered", p.id, ""}, "recorded " + p.to);
+    emit(p.id, p.to);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  pendingOutcomes_.insert(pendingOutcomes_.end(), std::make_move_iterator(still.begin()),
+                          std::make_move_iterator(still.end()));
+  return pendingOutcomes_.size();
+}
+
+size_t QuarantineService::pendingOutcomes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pendingOutcomes_.size();
 }
 
 ActionResult QuarantineService::discard(int64_t id, const Actor& actor) {
-  auto m = deps_.messages->get(id);
-  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id)};
-  if (m->status == st::kDiscarded) return {Outcome::AlreadyDone, id, m->status, "already discarded"};
-  if (!deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kDiscarded)) {
+  auto read = deps_.messages->get(id);
+  if (!read) return unavailable(id, read.status());
+  const auto& m = read.value();
+  if (!m) return {Outcome::NotFound, id, "", "no message " + std::to_string(id), ""};
+  if (m->status == st::kDiscarded) return {Outcome::AlreadyDone, id, m->status, "already discarded", ""};
+  auto won = deps_.messages->transition(id, {st::kHeld, st::kReleaseFailed, st::kRelayFailed, st::kQueued}, st::kDiscarded);
+  if (!won) return unavailable(id, won.status());
+  if (!won.value()) {
     auto again = deps_.messages->get(id);
-    if (again && again->status == st::kDiscarded) return {Outcome::AlreadyDone, id, again->status, "already discarded"};
-    return {Outcome::Conflict, id, again ? again->status : "",
-            "message " + std::to_string(id) + " is " + (again ? again->status : std::string("gone")) + "; it cannot be discarded"};
+    if (!again) return unavailable(id, again.status());
+    const auto& row = again.value();
+    if (row && row->status == st::kDiscarded) return {Outcome::AlreadyDone, id, row->status, "already discarded", ""};
+    return {Outcome::Conflict, id, row ? row->status : "",
+            "message " + std::to_string(id) + " is " + (row ? row->status : std::string("gone")) + "; it cannot be discarded", ""};
   }
   audit(actor, "discard", id, json({{"previous_status", m->status}}));
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", id, ""}, "by=" + actor.name);
@@ -306,25 +403,30 @@ ActionResult QuarantineService::discard(int64_t id, const Actor& actor) {
                              "message " + std::to_string(id) + " is discarded but still on the server: " + out.reason, id);
     }
   }
-  return {Outcome::Done, id, st::kDiscarded, ""};
+  return {Outcome::Done, id, st::kDiscarded, "", ""};
 }
 
 EditResult QuarantineService::edit(int64_t id, const Actor& actor, const std::optional<std::string>& subject,
                                    const std::optional<std::string>& text) {
-  auto m = deps_.messages->get(id);
+  auto read = deps_.messages->get(id);
+  if (!read) return {Outcome::Unavailable, "the message store is not available: " + read.errorMessage(), 0, ""};
+  const auto& m = read.value();
   if (!m) return {Outcome::NotFound, "no message " + std::to_string(id), 0, ""};
   if (!subject && !text) return {Outcome::Invalid, "nothing to change: give subject and/or text", 0, ""};
   if (m->status != st::kHeld && m->status != st::kReleaseFailed) {
     return {Outcome::Conflict, "message " + std::to_string(id) + " is " + m->status + "; only held mail can be edited", 0, ""};
   }
-  auto current = deps_.spool->readRaw(currentSpoolName(*m));
+  auto current = readCurrent(*m);
   if (!current) return {Outcome::Failed, current.errorMessage(), 0, ""};
   auto edited = mime::editMessage(current.value(), subject, text);
   if (!edited) return {Outcome::Invalid, edited.errorMessage(), 0, ""};
 
   const std::string base = m->spoolName.substr(0, m->spoolName.size() - 4);  // drop ".msg"
   const std::string hint = base + ".v" + std::to_string(m->currentVersion + 1) + "-" + std::to_string(deps_.clock->nowMillis());
-  auto written = deps_.spool->write({m->mailFrom, m->rcptTo}, edited.value(), hint);
+  spool::SpoolEnvelope envelope{m->mailFrom, m->rcptTo};
+  envelope.source = m->source;
+  envelope.accountId = m->accountId;
+  auto written = deps_.spool->write(envelope, edited.value(), hint);
   if (!written) return {Outcome::Failed, written.errorMessage(), 0, ""};
   store::MessageVersion v;
   v.emailId = id;
@@ -335,7 +437,12 @@ EditResult QuarantineService::edit(int64_t id, const Actor& actor, const std::op
   v.createdBy = actor.name;
   std::string newSubject = m->subject;
   if (subject) newSubject = *subject;
-  const int version = deps_.messages->addVersion(id, v, newSubject);
+  auto added = deps_.messages->addVersion(id, v, newSubject);
+  if (!added) {
+    (void)deps_.spool->remove(written->name);
+    return {Outcome::Unavailable, "the message store is not available: " + added.errorMessage(), 0, ""};
+  }
+  const int version = added.value();
   if (version == 0) {
     (void)deps_.spool->remove(written->name);
     return {Outcome::Conflict, "message " + std::to_string(id) + " changed status while being edited", 0, ""};
@@ -349,27 +456,36 @@ EditResult QuarantineService::edit(int64_t id, const Actor& actor, const std::op
 }
 
 common::Result<std::string> QuarantineService::diff(int64_t id) {
-  auto m = deps_.messages->get(id);
+  auto read = deps_.messages->get(id);
+  if (!read) return read.status();
+  const auto& m = read.value();
   if (!m) return common::Result<std::string>::error("no message " + std::to_string(id));
   auto original = deps_.spool->readRaw(m->spoolName);
   if (!original) return original.status();
-  auto current = deps_.spool->readRaw(currentSpoolName(*m));
+  auto current = readCurrent(*m);
   if (!current) return current.status();
   return mime::unifiedDiff(original.value(), current.value(), "original", "version " + std::to_string(m->currentVersion));
 }
 
 common::Result<std::string> QuarantineService::rawMessage(int64_t id, bool original) {
-  auto m = deps_.messages->get(id);
+  auto read = deps_.messages->get(id);
+  if (!read) return read.status();
+  const auto& m = read.value();
   if (!m) return common::Result<std::string>::error("no message " + std::to_string(id));
-  return deps_.spool->readRaw(original ? m->spoolName : currentSpoolName(*m));
+  return original ? deps_.spool->readRaw(m->spoolName) : readCurrent(*m);
 }
 
 int QuarantineService::releaseDueAutoReleases() {
   int n = 0;
-  for (int64_t id : deps_.messages->dueForAutoRelease(deps_.clock->nowMillis(), 50)) {
+  auto due = deps_.messages->dueForAutoRelease(deps_.clock->nowMillis(), 50);
+  if (!due) {
+    log().error("auto-release: " + due.errorMessage());
+    return 0;
+  }
+  for (int64_t id : due.value()) {
     auto m = deps_.messages->get(id);
-    if (!m) continue;
-    const Actor actor{"rule:" + m->ruleName, "system"};
+    if (!m || !m.value()) continue;
+    const Actor actor{"rule:" + m.value()->ruleName, "system"};
     const auto r = release(id, actor);
     if (r.outcome == Outcome::Done) ++n;
   }

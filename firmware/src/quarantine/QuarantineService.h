@@ -63,13 +63,18 @@ struct IntakeResult {
   std::string ruleName;
 };
 
-enum class Outcome { Done, AlreadyDone, NotFound, Conflict, Failed, Invalid };
+// Unavailable: the store could not be read or written before anything changed (disk full,
+// I/O error); the message is as it was and the call may be repeated.
+enum class Outcome { Done, AlreadyDone, NotFound, Conflict, Failed, Invalid, Unavailable };
 
 struct ActionResult {
   Outcome outcome = Outcome::Done;
   int64_t id = 0;
   std::string status;  // the message's status afterwards
   std::string detail;  // why, for anything but Done
+  // Set when what happened is not yet in the database (it refused the write): the outcome is
+  // kept and written as soon as the store takes it, and at the latest by start-up recovery.
+  std::string unrecorded;
 };
 
 struct EditResult {
@@ -109,6 +114,9 @@ class QuarantineService {
   // Background work, one step each (the Scheduler calls them; tests call them directly).
   int releaseDueAutoReleases();
   int relayDueMessages();
+  // Writes the outcomes of deliveries the store refused to record; the number still waiting.
+  size_t recordPendingOutcomes();
+  size_t pendingOutcomes();
 
   // Start-up: messages stuck in `releasing`, and spool files without a row.
   struct RecoveryReport {
@@ -117,6 +125,7 @@ class QuarantineService {
     int duplicates = 0;
     int unreadable = 0;
     int unparsed = 0;  // recovered without parsing: the last start died while parsing them
+    int deliveredUnrecorded = 0;  // releasing, but the spool's delivered marker says it went out
   };
   RecoveryReport recoverAtStart();
 
@@ -133,15 +142,29 @@ class QuarantineService {
   void audit(const Actor& actor, const std::string& action, int64_t emailId, const std::string& details);
   void emit(int64_t id, const std::string& status);
   DeliveryPort* portFor(const std::string& source);
-  std::string currentSpoolName(const store::MessageRecord& m);
+  common::Result<std::string> currentSpoolName(const store::MessageRecord& m);
+  common::Result<std::string> readCurrent(const store::MessageRecord& m);  // the current version's bytes
   static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);
   void finishRelayAttempt(const store::MessageRecord& m, const DeliveryOutcome& out);
+  // The status change that ends a delivery attempt (releasing → to). When the store refuses
+  // it, it is retried at once, then kept in pendingOutcomes_ for the scheduler; a delivered
+  // message also gets the spool's delivered marker for recovery. Empty, or why it is pending.
+  std::string finishDelivery(const store::MessageRecord& m, const std::string& to,
+                             const store::MessageRepository::Change& change, bool delivered);
 
+  struct PendingOutcome {
+    int64_t id = 0;
+    std::string spoolName;
+    std::string to;
+    store::MessageRepository::Change change;
+    bool delivered = false;
+  };
   QuarantineDeps deps_;
   QuarantineOptions options_;
   std::function<void(int64_t)> beforeClaimForTest_;
   std::mutex mu_;
   std::map<std::string, DeliveryPort*> ports_;
+  std::vector<PendingOutcome> pendingOutcomes_;
   std::vector<std::function<void(int64_t, const std::string&)>> observers_;
   std::mutex wakeMu_;
   std::condition_variable wakeCv_;

@@ -17,18 +17,45 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
 
   // 1. A release that was under way when the process died: the upstream may or may not
   //    have the message. Sending it again blindly could deliver twice, so the operator decides.
-  for (int64_t id : deps_.messages->withStatus(st::kReleasing, 100000)) {
+  //    A delivered marker in the spool says it did go out and only the store refused to
+  //    record it (disk full): then it is released (or relayed, for pass mail).
+  auto releasing = deps_.messages->withStatus(st::kReleasing, 100000);
+  if (!releasing) {
+    log.error("recovery: " + releasing.errorMessage());
+    return report;
+  }
+  for (int64_t id : releasing.value()) {
+    auto row = deps_.messages->get(id);
+    if (!row || !row.value()) continue;
+    const store::MessageRecord& m = *row.value();
+    if (const std::string to = deps_.spool->deliveredAs(m.spoolName); !to.empty()) {
+      store::MessageRepository::Change c;
+      c.failureReason = "";
+      c.releasedAt = deps_.clock->nowMillis();
+      if (auto done = deps_.messages->transition(id, {st::kReleasing}, to, c); done && done.value()) {
+        deps_.spool->clearDelivered(m.spoolName);
+        ++report.deliveredUnrecorded;
+        audit(Actor::system(), "release", id, R"({"result":")" + to + R"(","reason":"recorded at start-up"})");
+      }
+      continue;
+    }
     store::MessageRepository::Change c;
     c.failureReason = "interrupted by a restart while being delivered; it may have reached the upstream — check before releasing again";
-    if (deps_.messages->transition(id, {st::kReleasing}, st::kReleaseFailed, c)) {
+    if (auto done = deps_.messages->transition(id, {st::kReleasing}, st::kReleaseFailed, c); done && done.value()) {
       ++report.interruptedReleases;
       audit(Actor::system(), "release", id, R"({"result":"release_failed","reason":"interrupted by restart"})");
     }
   }
 
   // 2. Spool files without a row: the client never got 250 for them (the row commit comes
-  //    before the reply), but the bytes are here, so they are kept as held mail — once.
-  const auto known = deps_.messages->allSpoolNames();
+  //    before the reply), but the bytes are here, so they are kept as held mail — once,
+  //    with the origin the spool file records (IMAP mail stays IMAP mail of its account).
+  auto knownNames = deps_.messages->allSpoolNames();
+  if (!knownNames) {
+    log.error("recovery: " + knownNames.errorMessage());
+    return report;
+  }
+  const auto& known = knownNames.value();
   static const std::regex kVersionName(R"((.*)\.v[0-9]+-[0-9]+\.msg)");
   for (const auto& name : deps_.spool->list()) {
     if (known.count(name)) continue;
@@ -46,13 +73,21 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
       continue;
     }
     const std::string hash = common::sha256Hex(file->raw);
-    if (deps_.messages->existsWithHash(hash)) {
+    auto duplicate = deps_.messages->existsWithHash(hash);
+    if (!duplicate) {
+      log.error("recovery: " + duplicate.errorMessage());
+      continue;
+    }
+    if (duplicate.value()) {
       ++report.duplicates;
       (void)deps_.spool->remove(name);
       continue;
     }
     store::MessageRecord m;
-    m.source = "smtp";
+    m.source = file->envelope.source;
+    m.accountId = file->envelope.accountId;
+    m.imapUidValidity = file->envelope.imapUidValidity;
+    m.imapUid = file->envelope.imapUid;
     m.status = st::kHeld;
     m.mailFrom = file->envelope.mailFrom;
     m.rcptTo = file->envelope.rcptTo;
@@ -83,15 +118,22 @@ QuarantineService::RecoveryReport QuarantineService::recoverAtStart() {
     m.contentHash = hash;
     m.spoolName = name;
     m.failureReason = "recovered from the spool at start-up";
-    const int64_t id = deps_.messages->insert(m);
+    auto id = deps_.messages->insert(m);
+    if (!id) {
+      // The file stays for the next start; nothing is lost.
+      log.error("recovery: spool file " + name + ": " + id.errorMessage());
+      continue;
+    }
     deps_.spool->clearParsing(name);
-    audit(Actor::system(), "recover", id, R"({"spool":")" + name + R"("})");
+    audit(Actor::system(), "recover", id.value(), R"({"spool":")" + name + R"(","source":")" + m.source + R"("})");
     ++report.recovered;
   }
-  if (report.interruptedReleases || report.recovered || report.duplicates || report.unreadable) {
+  if (report.interruptedReleases || report.recovered || report.duplicates || report.unreadable ||
+      report.deliveredUnrecorded) {
     log.warning("recovery: interrupted_releases=" + std::to_string(report.interruptedReleases) +
                 " recovered=" + std::to_string(report.recovered) + " duplicates=" + std::to_string(report.duplicates) +
-                " unreadable=" + std::to_string(report.unreadable) + " unparsed=" + std::to_string(report.unparsed));
+                " unreadable=" + std::to_string(report.unreadable) + " unparsed=" + std::to_string(report.unparsed) +
+                " delivered_unrecorded=" + std::to_string(report.deliveredUnrecorded));
   }
   return report;
 }

@@ -14,14 +14,22 @@ namespace st = store::status;
 
 int QuarantineService::relayDueMessages() {
   int handled = 0;
-  for (int64_t id : deps_.messages->dueForRelay(deps_.clock->nowMillis(), 20)) {
-    auto m = deps_.messages->get(id);
-    if (!m) continue;
+  auto due = deps_.messages->dueForRelay(deps_.clock->nowMillis(), 20);
+  if (!due) {
+    common::logger("quarantine").error("relay queue: " + due.errorMessage());
+    return 0;
+  }
+  for (int64_t id : due.value()) {
+    auto read = deps_.messages->get(id);
+    if (!read || !read.value()) continue;
+    const store::MessageRecord* m = &*read.value();
     DeliveryPort* port = portFor(m->source);
     // Claim it so that an operator's release at the same moment cannot send it twice.
-    if (!port || !deps_.messages->transition(id, {st::kQueued}, st::kReleasing)) continue;
+    if (!port) continue;
+    auto claimed = deps_.messages->transition(id, {st::kQueued}, st::kReleasing);
+    if (!claimed || !claimed.value()) continue;
     DeliveryOutcome out;
-    auto raw = deps_.spool->readRaw(currentSpoolName(*m));
+    auto raw = readCurrent(*m);
     if (!raw) {
       out.reason = raw.errorMessage();
     } else {
@@ -39,16 +47,20 @@ int QuarantineService::relayDueMessages() {
 
 void QuarantineService::finishRelayAttempt(const store::MessageRecord& m, const DeliveryOutcome& out) {
   const int64_t now = deps_.clock->nowMillis();
-  if (!out.upstream.empty()) deps_.messages->recordRelayAttempt(m.id, out.upstream, now, out.delivered, out.reason);
+  if (!out.upstream.empty()) {
+    if (auto recorded = deps_.messages->recordRelayAttempt(m.id, out.upstream, now, out.delivered, out.reason); !recorded) {
+      common::logger("quarantine").error("message " + std::to_string(m.id) + ": " + recorded.message());
+    }
+  }
   if (out.delivered) {
     store::MessageRepository::Change c;
     c.failureReason = "";
     c.attempts = m.attempts + 1;
     c.releasedAt = now;
-    deps_.messages->transition(m.id, {st::kReleasing}, st::kRelayed, c);
+    const bool recorded = finishDelivery(m, st::kRelayed, c, true).empty();
     common::logEvent(common::logger("quarantine"), Poco::Message::PRIO_INFORMATION, {"relay", m.id, ""},
                      "via=" + out.upstream);
-    emit(m.id, st::kRelayed);
+    if (recorded) emit(m.id, st::kRelayed);
     return;
   }
   const int attempts = m.attempts + 1;
@@ -57,20 +69,20 @@ void QuarantineService::finishRelayAttempt(const store::MessageRecord& m, const 
   c.attempts = attempts;
   // A permanent refusal from every relay will not change by waiting.
   if (out.permanent || attempts > static_cast<int>(options_.relayRetries)) {
-    deps_.messages->transition(m.id, {st::kReleasing}, st::kRelayFailed, c);
+    const bool recorded = finishDelivery(m, st::kRelayFailed, c, false).empty();
     deps_.notifier->notify("relay_failed", "warning",
                            "message " + std::to_string(m.id) + " could not be relayed after " + std::to_string(attempts) +
                                " attempt(s): " + out.reason,
                            m.id);
-    emit(m.id, st::kRelayFailed);
+    if (recorded) emit(m.id, st::kRelayFailed);
     return;
   }
   common::Backoff backoff(int64_t(options_.retryBaseSeconds) * 1000, int64_t(options_.retryMaxSeconds) * 1000);
   c.nextAttemptAt = now + backoff.delayMillis(static_cast<unsigned>(attempts - 1));
-  deps_.messages->transition(m.id, {st::kReleasing}, st::kQueued, c);
+  const bool recorded = finishDelivery(m, st::kQueued, c, false).empty();
   common::logEvent(common::logger("quarantine"), Poco::Message::PRIO_WARNING, {"relay_retry", m.id, ""},
                    "attempt=" + std::to_string(attempts) + " reason=" + out.reason);
-  emit(m.id, st::kQueued);
+  if (recorded) emit(m.id, st::kQueued);
 }
 
 void QuarantineService::waitForRelayWork(int64_t maxMillis) {

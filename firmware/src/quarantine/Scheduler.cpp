@@ -18,6 +18,7 @@ void Scheduler::stop() {
 void Scheduler::run() {
   while (running_) {
     try {
+      service_.recordPendingOutcomes();  // first: outcomes of deliveries the store refused to record
       service_.relayDueMessages();
       service_.releaseDueAutoReleases();
     } catch (const std::exception& e) {

@@ -21,6 +21,7 @@ namespace mg::spool {
 namespace {
 
 constexpr std::string_view kMagic = "MGSPOOL 1\n";
+constexpr std::string_view kMagicWithOrigin = "MGSPOOL 2\n";
 constexpr const char* kSuffix = ".msg";
 
 std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
@@ -48,6 +49,25 @@ common::Status writeAll(int fd, std::string_view data, const std::string& path) 
 
 bool validAddress(const std::string& a) { return a.find_first_of("\r\n") == std::string::npos; }
 
+bool validSource(std::string_view s) { return s == "smtp" || s == "imap"; }
+
+// Plain SMTP intake keeps the version 1 spelling; anything else needs version 2.
+bool needsOrigin(const SpoolEnvelope& e) {
+  return e.source != "smtp" || e.accountId != 0 || e.imapUidValidity != 0 || e.imapUid != 0;
+}
+
+// A positive decimal without a leading zero or sign (one spelling), at most 18 digits.
+bool parsePositive(std::string_view s, int64_t& out) {
+  if (s.empty() || s.size() > 18 || s[0] == '0') return false;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
 }  // namespace
 
 Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
@@ -65,38 +85,66 @@ common::Status Spool::init() {
 }
 
 std::string Spool::encode(const SpoolEnvelope& envelope, std::string_view raw) {
-  std::string out(kMagic);
+  const bool origin = needsOrigin(envelope);
+  std::string out(origin ? kMagicWithOrigin : kMagic);
   out += "from " + envelope.mailFrom + "\n";
   for (const auto& r : envelope.rcptTo) out += "rcpt " + r + "\n";
+  if (origin) {
+    out += "source " + envelope.source + "\n";
+    if (envelope.accountId > 0) out += "account " + std::to_string(envelope.accountId) + "\n";
+    if (envelope.imapUidValidity > 0 && envelope.imapUid > 0) {
+      out += "imap-uid " + std::to_string(envelope.imapUidValidity) + " " + std::to_string(envelope.imapUid) + "\n";
+    }
+  }
   out += "\n";
   out.append(raw);
   return out;
 }
 
 common::Result<SpoolFile> Spool::decode(std::string_view bytes) {
-  if (bytes.substr(0, kMagic.size()) != kMagic) return common::Result<SpoolFile>::error("not a spool file (bad magic)");
-  // Exactly what encode() writes: one "from" line first, then "rcpt" lines, then a blank
-  // line. Anything else is refused rather than guessed at, so a file is read back only if
-  // it says precisely one thing.
+  using R = common::Result<SpoolFile>;
+  const bool origin = bytes.substr(0, kMagicWithOrigin.size()) == kMagicWithOrigin;
+  if (!origin && bytes.substr(0, kMagic.size()) != kMagic) return R::error("not a spool file (bad magic)");
+  // Exactly what encode() writes: one "from" line first, then "rcpt" lines, then (version 2)
+  // "source", "account" and "imap-uid" in that order, then a blank line. Anything else is
+  // refused rather than guessed at, so a file is read back only if it says precisely one thing.
   SpoolFile f;
   size_t pos = kMagic.size();
-  bool sawFrom = false;
+  enum class Expect { From, Rcpt, Account, Uid, End } expect = Expect::From;
+  bool sawSource = false;
   while (true) {
     const size_t nl = bytes.find('\n', pos);
-    if (nl == std::string_view::npos) return common::Result<SpoolFile>::error("truncated spool header");
+    if (nl == std::string_view::npos) return R::error("truncated spool header");
     const std::string_view line = bytes.substr(pos, nl - pos);
     pos = nl + 1;
     if (line.empty()) break;
-    if (line.substr(0, 5) == "from " && !sawFrom) {
-      f.envelope.mailFrom = std::string(line.substr(5));
-      sawFrom = true;
-    } else if (line.substr(0, 5) == "rcpt " && sawFrom) {
-      f.envelope.rcptTo.emplace_back(line.substr(5));
+    const size_t sp = line.find(' ');
+    const std::string_view key = line.substr(0, sp);
+    const std::string_view value = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+    if (sp != std::string_view::npos && key == "from" && expect == Expect::From) {
+      f.envelope.mailFrom = std::string(value);
+      expect = Expect::Rcpt;
+    } else if (sp != std::string_view::npos && key == "rcpt" && expect == Expect::Rcpt) {
+      f.envelope.rcptTo.emplace_back(value);
+    } else if (origin && key == "source" && expect == Expect::Rcpt && validSource(value)) {
+      f.envelope.source = std::string(value);
+      sawSource = true;
+      expect = Expect::Account;
+    } else if (origin && key == "account" && expect == Expect::Account && parsePositive(value, f.envelope.accountId)) {
+      expect = Expect::Uid;
+    } else if (origin && key == "imap-uid" && (expect == Expect::Account || expect == Expect::Uid) &&
+               value.find(' ') != std::string_view::npos &&
+               parsePositive(value.substr(0, value.find(' ')), f.envelope.imapUidValidity) &&
+               parsePositive(value.substr(value.find(' ') + 1), f.envelope.imapUid)) {
+      expect = Expect::End;
     } else {
-      return common::Result<SpoolFile>::error("unexpected spool header line '" + common::sanitize(line, 40) + "'");
+      return R::error("unexpected spool header line '" + common::sanitize(line, 40) + "'");
     }
   }
-  if (!sawFrom) return common::Result<SpoolFile>::error("spool header has no sender line");
+  if (expect == Expect::From) return R::error("spool header has no sender line");
+  if (origin && (!sawSource || !needsOrigin(f.envelope))) {
+    return R::error("version 2 spool header without an origin that needs it");
+  }
   f.raw = std::string(bytes.substr(pos));
   return f;
 }
@@ -104,6 +152,7 @@ common::Result<SpoolFile> Spool::decode(std::string_view bytes) {
 common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::string_view raw,
                                           const std::string& nameHint) {
   if (!validAddress(envelope.mailFrom)) return common::Result<WrittenEntry>::error("line break in envelope sender");
+  if (!validSource(envelope.source)) return common::Result<WrittenEntry>::error("unknown message source");
   for (const auto& r : envelope.rcptTo) {
     if (!validAddress(r)) return common::Result<WrittenEntry>::error("line break in envelope recipient");
   }
@@ -156,28 +205,56 @@ common::Status Spool::remove(const std::string& name) {
   std::error_code ec;
   fs::remove(fs::path(dir_) / name, ec);
   clearParsing(name);
+  clearDelivered(name);
   if (ec) return common::Status::error("remove spool file " + name + ": " + ec.message());
   return common::Status::success();
 }
 
 namespace {
 constexpr const char* kParsingSuffix = ".parsing";
+constexpr const char* kDeliveredSuffix = ".delivered";
+}  // namespace
+
+bool Spool::setMarker(const std::string& name, const char* suffix, std::string_view content, bool durable) {
+  if (name.find('/') != std::string::npos) return false;
+  const std::string path = (fs::path(dir_) / (name + suffix)).string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = writeAll(fd, content, path).ok();
+  if (durable && ok) ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (durable && ok) ok = fsyncPath(dir_, O_RDONLY | O_DIRECTORY).ok();
+  return ok;
 }
 
-void Spool::markParsing(const std::string& name) {
-  if (name.find('/') != std::string::npos) return;
-  std::ofstream(fs::path(dir_) / (name + kParsingSuffix)).put('\n');
-}
-
-void Spool::clearParsing(const std::string& name) {
+void Spool::clearMarker(const std::string& name, const char* suffix) {
   if (name.find('/') != std::string::npos) return;
   std::error_code ec;
-  fs::remove(fs::path(dir_) / (name + kParsingSuffix), ec);
+  fs::remove(fs::path(dir_) / (name + suffix), ec);
 }
 
-bool Spool::wasBeingParsed(const std::string& name) const {
+bool Spool::hasMarker(const std::string& name, const char* suffix) const {
   std::error_code ec;
-  return name.find('/') == std::string::npos && fs::exists(fs::path(dir_) / (name + kParsingSuffix), ec);
+  return name.find('/') == std::string::npos && fs::exists(fs::path(dir_) / (name + suffix), ec);
+}
+
+void Spool::markParsing(const std::string& name) { (void)setMarker(name, kParsingSuffix, "\n", false); }
+void Spool::clearParsing(const std::string& name) { clearMarker(name, kParsingSuffix); }
+bool Spool::wasBeingParsed(const std::string& name) const { return hasMarker(name, kParsingSuffix); }
+
+bool Spool::markDelivered(const std::string& name, const std::string& status) {
+  return setMarker(name, kDeliveredSuffix, status + "\n", true);
+}
+
+void Spool::clearDelivered(const std::string& name) { clearMarker(name, kDeliveredSuffix); }
+
+std::string Spool::deliveredAs(const std::string& name) const {
+  if (!hasMarker(name, kDeliveredSuffix)) return "";
+  std::ifstream in(fs::path(dir_) / (name + kDeliveredSuffix));
+  std::string status;
+  std::getline(in, status);
+  // Only the two statuses a delivery ends in; a cut or odd marker still means "it went out".
+  return status == "relayed" ? status : "released";
 }
 
 std::vector<std::string> Spool::list() const {

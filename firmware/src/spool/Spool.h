@@ -6,7 +6,10 @@
 // File format: a short envelope header, a blank line, then the message bytes untouched:
 //   MGSPOOL 1\n  from <addr>\n  rcpt <addr>\n …  \n  <raw message>
 // so that a file without a database row (a crash between rename and commit) can be
-// recovered with its envelope.
+// recovered with its envelope. Mail that is not plain SMTP intake (IMAP mail taken from an
+// account's INBOX) says where it came from, so recovery never mistakes it for SMTP mail:
+//   MGSPOOL 2\n  from …\n  rcpt …\n  source imap\n  account <id>\n  imap-uid <uidvalidity> <uid>\n  \n  <raw>
+// (account and imap-uid only when known). Each envelope has exactly one spelling.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -20,6 +23,12 @@ namespace mg::spool {
 struct SpoolEnvelope {
   std::string mailFrom;
   std::vector<std::string> rcptTo;
+  // Where the message came from: "smtp" (the gate) or "imap" (a watcher), with the account
+  // and the INBOX UID it had when it was taken (0 when unknown).
+  std::string source = "smtp";
+  int64_t accountId = 0;
+  int64_t imapUidValidity = 0;
+  int64_t imapUid = 0;
 };
 
 struct SpoolFile {
@@ -54,6 +63,13 @@ class Spool {
   void markParsing(const std::string& name);
   void clearParsing(const std::string& name);
   bool wasBeingParsed(const std::string& name) const;
+  // A marker, fsynced, that a message went out upstream (ending in `status`: released or
+  // relayed) although the database could not record it (disk full, I/O error): start-up
+  // recovery then records that instead of an interrupted release. False when even the marker
+  // could not be written.
+  bool markDelivered(const std::string& name, const std::string& status);
+  void clearDelivered(const std::string& name);
+  std::string deliveredAs(const std::string& name) const;  // the status, or "" without a marker
   const std::string& dir() const { return dir_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
 
@@ -62,6 +78,10 @@ class Spool {
   static common::Result<SpoolFile> decode(std::string_view bytes);
 
  private:
+  bool setMarker(const std::string& name, const char* suffix, std::string_view content, bool durable);
+  void clearMarker(const std::string& name, const char* suffix);
+  bool hasMarker(const std::string& name, const char* suffix) const;
+
   std::string dir_;
   std::atomic<uint64_t> bytesWritten_{0};
 };

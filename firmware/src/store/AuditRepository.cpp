@@ -19,28 +19,30 @@ std::string AuditRepository::entryHash(const AuditEntry& e) {
                            e.action + sep + std::to_string(e.emailId) + sep + e.details);
 }
 
-AuditEntry AuditRepository::append(const std::string& user, const std::string& action, int64_t emailId,
-                                   const std::string& details, int64_t atMillis) {
-  AuditEntry e;
-  db_->transaction([&](Poco::Data::Session& s) {
-    Statement last(s);
-    last << "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
-    last.execute();
-    RecordSet rs(last);
-    e.seq = rs.rowCount() ? detail::i64(rs, 0, 0) + 1 : 1;
-    e.prevHash = rs.rowCount() ? detail::str(rs, 1, 0) : std::string(64, '0');
-    e.at = atMillis;
-    e.user = user;
-    e.action = action;
-    e.emailId = emailId;
-    e.details = details;
-    e.hash = entryHash(e);
-    s << "INSERT INTO audit (seq, at, user, action, email_id, details, prev_hash, hash) "
-         "VALUES (?, ?, ?, ?, NULLIF(?,0), ?, ?, ?)",
-        bind(Poco::Int64(e.seq)), bind(Poco::Int64(e.at)), bind(e.user), bind(e.action), bind(Poco::Int64(e.emailId)),
-        bind(e.details), bind(e.prevHash), bind(e.hash), now;
+common::Result<AuditEntry> AuditRepository::append(const std::string& user, const std::string& action,
+                                                   int64_t emailId, const std::string& details, int64_t atMillis) {
+  return db_->attempt("writing the audit entry", [&](Poco::Data::Session&) {
+    AuditEntry e;
+    db_->transaction([&](Poco::Data::Session& s) {
+      Statement last(s);
+      last << "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+      last.execute();
+      RecordSet rs(last);
+      e.seq = rs.rowCount() ? detail::i64(rs, 0, 0) + 1 : 1;
+      e.prevHash = rs.rowCount() ? detail::str(rs, 1, 0) : std::string(64, '0');
+      e.at = atMillis;
+      e.user = user;
+      e.action = action;
+      e.emailId = emailId;
+      e.details = details;
+      e.hash = entryHash(e);
+      s << "INSERT INTO audit (seq, at, user, action, email_id, details, prev_hash, hash) "
+           "VALUES (?, ?, ?, ?, NULLIF(?,0), ?, ?, ?)",
+          bind(Poco::Int64(e.seq)), bind(Poco::Int64(e.at)), bind(e.user), bind(e.action), bind(Poco::Int64(e.emailId)),
+          bind(e.details), bind(e.prevHash), bind(e.hash), now;
+    });
+    return e;
   });
-  return e;
 }
 
 namespace {

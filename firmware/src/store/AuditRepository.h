@@ -36,8 +36,10 @@ struct AuditVerification {
 class AuditRepository {
  public:
   explicit AuditRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
-  AuditEntry append(const std::string& user, const std::string& action, int64_t emailId, const std::string& details,
-                    int64_t atMillis);
+  // An error value when the entry could not be written (disk full…): the caller's change
+  // stands, and the caller says so in the log.
+  common::Result<AuditEntry> append(const std::string& user, const std::string& action, int64_t emailId,
+                                    const std::string& details, int64_t atMillis);
   std::vector<AuditEntry> list(const AuditFilter& filter);
   AuditVerification verify();
   static std::string entryHash(const AuditEntry& e);

@@ -48,6 +48,20 @@ void Database::transaction(const std::function<void(Poco::Data::Session&)>& fn) 
   }
 }
 
+void Database::setFaultForTest(std::function<std::string(const std::string& operation)> fault) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  faultForTest_ = std::move(fault);
+}
+
+std::string Database::injectedFault(const char* operation) {
+  return faultForTest_ ? faultForTest_(operation) : std::string();
+}
+
+std::string Database::describe(const std::exception& e) {
+  if (const auto* pe = dynamic_cast<const Poco::Exception*>(&e)) return pe->displayText();
+  return e.what();
+}
+
 int Database::schemaVersion() {
   return locked([](Poco::Data::Session& s) {
     int v = 0;

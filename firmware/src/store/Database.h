@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "common/Status.h"
 
@@ -28,6 +29,36 @@ class Database {
   // Runs fn inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on exception, which is rethrown).
   void transaction(const std::function<void(Poco::Data::Session&)>& fn);
 
+  // The module edge (DESIGN §4): runs fn with the connection locked and turns whatever POCO or
+  // SQLite throws (SQLITE_FULL, an I/O error, a locked file) into an error value naming
+  // `operation`, so no exception leaves the store. fn returns a value, or nothing.
+  template <typename Fn>
+  auto attempt(const char* operation, Fn&& fn) -> common::Result<decltype(fn(std::declval<Poco::Data::Session&>()))> {
+    using T = decltype(fn(std::declval<Poco::Data::Session&>()));
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    std::string failure = injectedFault(operation);
+    if (failure.empty()) {
+      try {
+        return fn(*session_);
+      } catch (const std::exception& e) {
+        failure = describe(e);
+      }
+    }
+    return common::Result<T>::error(std::string(operation) + ": " + failure);
+  }
+  template <typename Fn>
+  common::Status attemptVoid(const char* operation, Fn&& fn) {
+    return attempt(operation, [&](Poco::Data::Session& s) {
+             fn(s);
+             return true;
+           })
+        .status();
+  }
+
+  // Tests only: before each operation, `fault(operation)` may return an error text, and the
+  // operation then fails with it as if SQLite had (e.g. "database or disk is full").
+  void setFaultForTest(std::function<std::string(const std::string& operation)> fault);
+
   int schemaVersion();
   const std::string& path() const { return path_; }
   // Consistent snapshot for backups: VACUUM INTO (no file copy of a live database).
@@ -37,10 +68,13 @@ class Database {
  private:
   Database(std::string path, std::unique_ptr<Poco::Data::Session> session);
   common::Status migrate();
+  std::string injectedFault(const char* operation);
+  static std::string describe(const std::exception& e);
 
   std::string path_;
   std::unique_ptr<Poco::Data::Session> session_;
   std::recursive_mutex mu_;
+  std::function<std::string(const std::string&)> faultForTest_;
 };
 
 }  // namespace mg::store

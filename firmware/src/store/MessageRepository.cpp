@@ -101,37 +101,39 @@ int64_t nowMs() { return common::SystemClock::instance().nowMillis(); }
 
 }  // namespace
 
-int64_t MessageRepository::insert(const MessageRecord& m) {
-  int64_t id = 0;
-  db_->transaction([&](Poco::Data::Session& s) {
-    Statement st(s);
-    st << "INSERT INTO messages (source, account_id, status, message_id, mail_from, rcpt_to, from_header, "
-          "to_header, subject, received_at, size, has_attachments, content_hash, spool_name, current_version, "
-          "rule_id, rule_name, auto_release_at, failure_reason, attempts, next_attempt_at, release_to, "
-          "updated_at, imap_uid, imap_uidvalidity, smtp_helo, smtp_client, smtp_protocol, smtputf8, parsed, "
-          "content_note) "
-          "VALUES (?, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?)",
-        bind(m.source), bind(Poco::Int64(m.accountId)), bind(m.status), bind(m.messageId), bind(m.mailFrom),
-        bind(joinAddresses(m.rcptTo)), bind(m.fromHeader), bind(m.toHeader), bind(m.subject),
-        bind(Poco::Int64(m.receivedAt)), bind(Poco::Int64(m.size)), bind(int(m.hasAttachments ? 1 : 0)),
-        bind(m.contentHash), bind(m.spoolName), bind(Poco::Int64(m.ruleId)), bind(m.ruleName),
-        bind(Poco::Int64(m.autoReleaseAt)), bind(m.failureReason), bind(m.attempts),
-        bind(Poco::Int64(m.nextAttemptAt)), bind(joinAddresses(m.releaseTo)), bind(Poco::Int64(nowMs())),
-        bind(Poco::Int64(m.imapUid)), bind(Poco::Int64(m.imapUidValidity)), bind(m.smtpHelo), bind(m.smtpClient),
-        bind(m.smtpProtocol), bind(int(m.smtpUtf8 ? 1 : 0)), bind(int(m.parsed ? 1 : 0)), bind(m.contentNote);
-    st.execute();
-    id = db_->lastInsertId(s);
-    s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
-         "VALUES (?, 1, ?, ?, ?, ?, 'original')",
-        bind(Poco::Int64(id)), bind(m.spoolName), bind(m.contentHash), bind(Poco::Int64(m.size)),
-        bind(Poco::Int64(m.receivedAt)), now;
+common::Result<int64_t> MessageRepository::insert(const MessageRecord& m) {
+  return db_->attempt("recording the message", [&](Poco::Data::Session&) {
+    int64_t id = 0;
+    db_->transaction([&](Poco::Data::Session& s) {
+      Statement st(s);
+      st << "INSERT INTO messages (source, account_id, status, message_id, mail_from, rcpt_to, from_header, "
+            "to_header, subject, received_at, size, has_attachments, content_hash, spool_name, current_version, "
+            "rule_id, rule_name, auto_release_at, failure_reason, attempts, next_attempt_at, release_to, "
+            "updated_at, imap_uid, imap_uidvalidity, smtp_helo, smtp_client, smtp_protocol, smtputf8, parsed, "
+            "content_note) "
+            "VALUES (?, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULLIF(?,0), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?)",
+          bind(m.source), bind(Poco::Int64(m.accountId)), bind(m.status), bind(m.messageId), bind(m.mailFrom),
+          bind(joinAddresses(m.rcptTo)), bind(m.fromHeader), bind(m.toHeader), bind(m.subject),
+          bind(Poco::Int64(m.receivedAt)), bind(Poco::Int64(m.size)), bind(int(m.hasAttachments ? 1 : 0)),
+          bind(m.contentHash), bind(m.spoolName), bind(Poco::Int64(m.ruleId)), bind(m.ruleName),
+          bind(Poco::Int64(m.autoReleaseAt)), bind(m.failureReason), bind(m.attempts),
+          bind(Poco::Int64(m.nextAttemptAt)), bind(joinAddresses(m.releaseTo)), bind(Poco::Int64(nowMs())),
+          bind(Poco::Int64(m.imapUid)), bind(Poco::Int64(m.imapUidValidity)), bind(m.smtpHelo), bind(m.smtpClient),
+          bind(m.smtpProtocol), bind(int(m.smtpUtf8 ? 1 : 0)), bind(int(m.parsed ? 1 : 0)), bind(m.contentNote);
+      st.execute();
+      id = db_->lastInsertId(s);
+      s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
+           "VALUES (?, 1, ?, ?, ?, ?, 'original')",
+          bind(Poco::Int64(id)), bind(m.spoolName), bind(m.contentHash), bind(Poco::Int64(m.size)),
+          bind(Poco::Int64(m.receivedAt)), now;
+    });
+    return id;
   });
-  return id;
 }
 
-std::optional<MessageRecord> MessageRepository::get(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
+common::Result<std::optional<MessageRecord>> MessageRepository::get(int64_t id) {
+  return db_->attempt("reading message", [&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?", bind(Poco::Int64(id));
     auto rows = allRows(st);
@@ -140,8 +142,8 @@ std::optional<MessageRecord> MessageRepository::get(int64_t id) {
   });
 }
 
-std::vector<MessageRecord> MessageRepository::list(const MessageFilter& f) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<MessageRecord>> MessageRepository::list(const MessageFilter& f) {
+  return db_->attempt("listing messages", [&](Poco::Data::Session& s) {
     Statement st(s);
     const std::string like = "%" + f.query + "%";
     st << std::string("SELECT ") + kColumns +
@@ -156,13 +158,13 @@ std::vector<MessageRecord> MessageRepository::list(const MessageFilter& f) {
   });
 }
 
-std::vector<MessageRecord> MessageRepository::latest(int limit) {
+common::Result<std::vector<MessageRecord>> MessageRepository::latest(int limit) {
   MessageFilter f;
   f.limit = limit;
   return list(f);
 }
 
-bool MessageRepository::transition(int64_t id, const std::vector<std::string>& from, const std::string& to,
+common::Result<bool> MessageRepository::transition(int64_t id, const std::vector<std::string>& from, const std::string& to,
                                    const Change& c) {
   std::string placeholders;
   for (size_t i = 0; i < from.size(); ++i) placeholders += i ? ",?" : "?";
@@ -173,7 +175,7 @@ bool MessageRepository::transition(int64_t id, const std::vector<std::string>& f
   if (c.releaseTo) sql += ", release_to = ?";
   if (c.releasedAt) sql += ", released_at = ?";
   sql += " WHERE id = ? AND status IN (" + placeholders + ")";
-  return db_->locked([&](Poco::Data::Session& s) {
+  return db_->attempt("changing the status", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << sql, bind(to), bind(Poco::Int64(nowMs()));
     if (c.failureReason) st, bind(*c.failureReason);
@@ -187,8 +189,8 @@ bool MessageRepository::transition(int64_t id, const std::vector<std::string>& f
   });
 }
 
-std::vector<int64_t> MessageRepository::dueForAutoRelease(int64_t nowMillis, int limit) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<int64_t>> MessageRepository::dueForAutoRelease(int64_t nowMillis, int limit) {
+  return db_->attempt("finding auto-releases", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT id FROM messages WHERE status = 'held' AND auto_release_at > 0 AND auto_release_at <= ? "
           "ORDER BY auto_release_at LIMIT ?",
@@ -197,8 +199,8 @@ std::vector<int64_t> MessageRepository::dueForAutoRelease(int64_t nowMillis, int
   });
 }
 
-std::vector<int64_t> MessageRepository::dueForRelay(int64_t nowMillis, int limit) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<int64_t>> MessageRepository::dueForRelay(int64_t nowMillis, int limit) {
+  return db_->attempt("finding queued mail", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
         bind(Poco::Int64(nowMillis)), bind(limit);
@@ -206,16 +208,16 @@ std::vector<int64_t> MessageRepository::dueForRelay(int64_t nowMillis, int limit
   });
 }
 
-std::vector<int64_t> MessageRepository::withStatus(const std::string& status, int limit) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<int64_t>> MessageRepository::withStatus(const std::string& status, int limit) {
+  return db_->attempt("finding messages by status", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT id FROM messages WHERE status = ? ORDER BY id LIMIT ?", bind(status), bind(limit);
     return ids(st);
   });
 }
 
-std::map<std::string, int64_t> MessageRepository::countByStatus() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::map<std::string, int64_t>> MessageRepository::countByStatus() {
+  return db_->attempt("counting messages", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT status, COUNT(*) FROM messages GROUP BY status";
     st.execute();
@@ -226,8 +228,8 @@ std::map<std::string, int64_t> MessageRepository::countByStatus() {
   });
 }
 
-std::optional<MessageRecord> MessageRepository::findImapOrigin(int64_t accountId, int64_t uidValidity, int64_t uid) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
+common::Result<std::optional<MessageRecord>> MessageRepository::findImapOrigin(int64_t accountId, int64_t uidValidity, int64_t uid) {
+  return db_->attempt("finding the IMAP origin", [&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
     Statement st(s);
     // account_id is NULL for "no account" (0); spelled out so the (account_id, …) index is used.
     st << std::string("SELECT ") + kColumns + " FROM messages WHERE " +
@@ -240,8 +242,8 @@ std::optional<MessageRecord> MessageRepository::findImapOrigin(int64_t accountId
   });
 }
 
-bool MessageRepository::setImapLocation(int64_t id, int64_t folderUidValidity, int64_t folderUid) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> MessageRepository::setImapLocation(int64_t id, int64_t folderUidValidity, int64_t folderUid) {
+  return db_->attempt("recording the IMAP location", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE messages SET imap_folder_uidvalidity = ?, imap_folder_uid = ?, updated_at = ? WHERE id = ?",
         bind(Poco::Int64(folderUidValidity)), bind(Poco::Int64(folderUid)), bind(Poco::Int64(nowMs())),
@@ -250,39 +252,24 @@ bool MessageRepository::setImapLocation(int64_t id, int64_t folderUidValidity, i
   });
 }
 
-void MessageRepository::setImapLocations(int64_t folderUidValidity,
-                                         const std::vector<std::pair<int64_t, int64_t>>& idAndUid) {
-  if (idAndUid.empty()) return;
+common::Status MessageRepository::setImapLocations(int64_t folderUidValidity,
+                                                   const std::vector<std::pair<int64_t, int64_t>>& idAndUid) {
+  if (idAndUid.empty()) return common::Status::success();
   const int64_t at = nowMs();
-  db_->transaction([&](Poco::Data::Session& s) {
-    for (const auto& [id, uid] : idAndUid) {
-      Statement st(s);
-      st << "UPDATE messages SET imap_folder_uidvalidity = ?, imap_folder_uid = ?, updated_at = ? WHERE id = ?",
-          bind(Poco::Int64(folderUidValidity)), bind(Poco::Int64(uid)), bind(Poco::Int64(at)), bind(Poco::Int64(id));
-      st.execute();
-    }
+  return db_->attemptVoid("recording IMAP locations", [&](Poco::Data::Session&) {
+    db_->transaction([&](Poco::Data::Session& s) {
+      for (const auto& [id, uid] : idAndUid) {
+        Statement st(s);
+        st << "UPDATE messages SET imap_folder_uidvalidity = ?, imap_folder_uid = ?, updated_at = ? WHERE id = ?",
+            bind(Poco::Int64(folderUidValidity)), bind(Poco::Int64(uid)), bind(Poco::Int64(at)), bind(Poco::Int64(id));
+        st.execute();
+      }
+    });
   });
 }
 
-int64_t MessageRepository::adoptRecoveredImap(const std::string& contentHash, int64_t accountId, int64_t uidValidity,
-                                              int64_t uid) {
-  return db_->locked([&](Poco::Data::Session& s) -> int64_t {
-    Poco::Int64 id = 0;
-    s << "SELECT id FROM messages WHERE content_hash = ? AND source = 'smtp' AND account_id IS NULL"
-         " AND status = 'held' AND failure_reason LIKE 'recovered from the spool%' ORDER BY id LIMIT 1",
-        bind(contentHash), into(id), now;
-    if (id == 0) return 0;
-    Statement st(s);
-    st << "UPDATE messages SET source = 'imap', account_id = NULLIF(?, 0), imap_uidvalidity = ?, imap_uid = ?,"
-          " failure_reason = '', updated_at = ? WHERE id = ? AND source = 'smtp'",
-        bind(Poco::Int64(accountId)), bind(Poco::Int64(uidValidity)), bind(Poco::Int64(uid)), bind(Poco::Int64(nowMs())),
-        bind(id);
-    return st.execute() == 1 ? int64_t(id) : 0;
-  });
-}
-
-std::vector<MessageRecord> MessageRepository::imapUnplaced(int64_t accountId, int limit) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<MessageRecord>> MessageRepository::imapUnplaced(int64_t accountId, int limit) {
+  return db_->attempt("finding unplaced IMAP mail", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << std::string("SELECT ") + kColumns +
               " FROM messages WHERE source = 'imap' AND " + (accountId ? "account_id = ?" : "account_id IS NULL AND 0 = ?") +
@@ -293,16 +280,16 @@ std::vector<MessageRecord> MessageRepository::imapUnplaced(int64_t accountId, in
   });
 }
 
-bool MessageRepository::existsWithHash(const std::string& contentHash) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> MessageRepository::existsWithHash(const std::string& contentHash) {
+  return db_->attempt("looking up a content hash", [&](Poco::Data::Session& s) {
     int n = 0;
     s << "SELECT COUNT(*) FROM messages WHERE content_hash = ?", bind(contentHash), into(n), now;
     return n > 0;
   });
 }
 
-std::set<std::string> MessageRepository::allSpoolNames() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::set<std::string>> MessageRepository::allSpoolNames() {
+  return db_->attempt("listing spool names", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT spool_name FROM messages UNION SELECT spool_name FROM message_versions";
     st.execute();
@@ -313,28 +300,30 @@ std::set<std::string> MessageRepository::allSpoolNames() {
   });
 }
 
-int MessageRepository::addVersion(int64_t emailId, const MessageVersion& v, const std::string& newSubject) {
-  int version = 0;
-  db_->transaction([&](Poco::Data::Session& s) {
-    // Edits race with releases: the status is checked inside the same write transaction
-    // that stores the version, so a message already being released is never edited.
-    std::string current;
-    s << "SELECT status FROM messages WHERE id = ?", bind(Poco::Int64(emailId)), into(current), now;
-    if (current != status::kHeld && current != status::kReleaseFailed) return;
-    s << "SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE email_id = ?", bind(Poco::Int64(emailId)),
-        into(version), now;
-    s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        bind(Poco::Int64(emailId)), bind(version), bind(v.spoolName), bind(v.contentHash), bind(Poco::Int64(v.size)),
-        bind(Poco::Int64(v.createdAt)), bind(v.createdBy), now;
-    s << "UPDATE messages SET current_version = ?, subject = ?, updated_at = ? WHERE id = ?", bind(version),
-        bind(newSubject), bind(Poco::Int64(nowMs())), bind(Poco::Int64(emailId)), now;
+common::Result<int> MessageRepository::addVersion(int64_t emailId, const MessageVersion& v, const std::string& newSubject) {
+  return db_->attempt("storing the edited version", [&](Poco::Data::Session&) {
+    int version = 0;
+    db_->transaction([&](Poco::Data::Session& s) {
+      // Edits race with releases: the status is checked inside the same write transaction
+      // that stores the version, so a message already being released is never edited.
+      std::string current;
+      s << "SELECT status FROM messages WHERE id = ?", bind(Poco::Int64(emailId)), into(current), now;
+      if (current != status::kHeld && current != status::kReleaseFailed) return;
+      s << "SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE email_id = ?", bind(Poco::Int64(emailId)),
+          into(version), now;
+      s << "INSERT INTO message_versions (email_id, version, spool_name, content_hash, size, created_at, created_by) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          bind(Poco::Int64(emailId)), bind(version), bind(v.spoolName), bind(v.contentHash), bind(Poco::Int64(v.size)),
+          bind(Poco::Int64(v.createdAt)), bind(v.createdBy), now;
+      s << "UPDATE messages SET current_version = ?, subject = ?, updated_at = ? WHERE id = ?", bind(version),
+          bind(newSubject), bind(Poco::Int64(nowMs())), bind(Poco::Int64(emailId)), now;
+    });
+    return version;
   });
-  return version;
 }
 
-std::vector<MessageVersion> MessageRepository::versions(int64_t emailId) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<MessageVersion>> MessageRepository::versions(int64_t emailId) {
+  return db_->attempt("reading versions", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT email_id, version, spool_name, content_hash, size, created_at, created_by FROM message_versions "
           "WHERE email_id = ? ORDER BY version",
@@ -350,12 +339,11 @@ std::vector<MessageVersion> MessageRepository::versions(int64_t emailId) {
   });
 }
 
-void MessageRepository::recordRelayAttempt(int64_t emailId, const std::string& upstream, int64_t at, bool ok,
-                                           const std::string& reply) {
-  db_->locked([&](Poco::Data::Session& s) {
+common::Status MessageRepository::recordRelayAttempt(int64_t emailId, const std::string& upstream, int64_t at, bool ok,
+                                                     const std::string& reply) {
+  return db_->attemptVoid("recording the relay attempt", [&](Poco::Data::Session& s) {
     s << "INSERT INTO relays (email_id, upstream, at, ok, reply) VALUES (?, ?, ?, ?, ?)", bind(Poco::Int64(emailId)),
         bind(upstream), bind(Poco::Int64(at)), bind(int(ok ? 1 : 0)), bind(reply), now;
-    return 0;
   });
 }
 

@@ -10,8 +10,8 @@ using Poco::Data::Statement;
 
 namespace mg::store {
 
-int64_t NotificationRepository::add(const Notification& n) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<int64_t> NotificationRepository::add(const Notification& n) {
+  return db_->attempt("recording the notification", [&](Poco::Data::Session& s) {
     s << "INSERT INTO notifications (type, severity, message, email_id, created_at) VALUES (?, ?, ?, NULLIF(?,0), ?)",
         bind(n.type), bind(n.severity), bind(n.message), bind(Poco::Int64(n.emailId)), bind(Poco::Int64(n.createdAt)),
         now;

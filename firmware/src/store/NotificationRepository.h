@@ -20,7 +20,7 @@ struct Notification {
 class NotificationRepository {
  public:
   explicit NotificationRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
-  int64_t add(const Notification& n);
+  common::Result<int64_t> add(const Notification& n);  // the new id
   std::vector<Notification> list(bool unackedOnly, int limit);
   bool acknowledge(int64_t id);
 

@@ -64,7 +64,9 @@ common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string
 // (it is still in INBOX under its UID: the next scan moves it) or moved it and stopped before
 // noting where it went (search Quarantine by Message-ID).
 common::Status MailboxScanner::locateUnplaced(imap::ImapClient& client) {
-  const auto unplaced = deps_.messages->imapUnplaced(account_.id, 500);
+  auto listed = deps_.messages->imapUnplaced(account_.id, 500);
+  if (!listed) return listed.status();
+  const auto& unplaced = listed.value();
   if (unplaced.empty()) return common::Status::success();
   std::vector<store::MessageRecord> missing;
   for (const auto& m : unplaced) {
@@ -179,8 +181,12 @@ common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::ve
     std::vector<uint32_t> toFetch;
     for (uint32_t uid : group) {
       // Recorded before a crash or a lost connection: move it, do not record it again.
-      if (auto known = deps_.messages->findImapOrigin(account_.id, uidValidity_, uid)) {
-        taken.push_back({uid, known->id});
+      // That includes a spool file start-up recovery listed after a crash before its row: the
+      // spool file carries the account and UID, so recovery recorded it as this account's mail.
+      auto known = deps_.messages->findImapOrigin(account_.id, uidValidity_, uid);
+      if (!known) return known.status();
+      if (known.value()) {
+        taken.push_back({uid, known.value()->id});
       } else {
         toFetch.push_back(uid);
       }
@@ -190,13 +196,6 @@ common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::ve
     if (!bodies) return bodies.status().withContext("fetching messages");
     for (auto& m : bodies.value()) {
       if (!m.body) continue;  // expunged by someone else meanwhile
-      // Spooled before a crash but never recorded: start-up recovery listed it; take that row.
-      if (int64_t adopted = deps_.messages->adoptRecoveredImap(common::sha256Hex(*m.body), account_.id, uidValidity_, m.uid)) {
-        common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"reconcile", adopted, account_.name},
-                         "recovered spool file matched INBOX UID " + std::to_string(m.uid));
-        taken.push_back({m.uid, adopted});
-        continue;
-      }
       quarantine::IntakeRequest req;
       req.source = "imap";
       req.accountId = account_.id;
@@ -237,11 +236,9 @@ common::Status MailboxScanner::moveTaken(imap::ImapClient& client, const std::ve
   for (const auto& [from, to] : moved->uids) {
     if (auto it = idOf.find(from); it != idOf.end()) placed.emplace_back(it->second, to);
   }
-  try {
-    deps_.messages->setImapLocations(moved->uidValidity, placed);
-  } catch (const std::exception& e) {
-    // Moved but not noted: the next start finds them in Quarantine by Message-ID.
-    return common::Status::error(std::string("recording where the moved messages are: ") + e.what());
+  // Moved but not noted: the next start finds them in Quarantine by Message-ID.
+  if (auto st = deps_.messages->setImapLocations(moved->uidValidity, placed); !st) {
+    return st.withContext("recording where the moved messages are");
   }
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"intercept", 0, account_.name},
                    "moved=" + std::to_string(uids.size()) + " uids=" + imap::UidSet::of(uids).toString().substr(0, 64));

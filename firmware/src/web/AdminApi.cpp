@@ -49,8 +49,7 @@ void addTokenRoutes(Router& r, ApiContext& c) {
     const std::string token = crypto::TokenHash::generateToken();
     store::TokenRecord t{0, name, crypto::TokenHash::hashToken(token), role, ctx.principal->name, c.clock->nowMillis(), 0};
     t.id = c.users->addToken(t);
-    c.audit->append(ctx.principal->name, "token.create", 0, "{\"id\":" + std::to_string(t.id) + ",\"role\":\"" + role + "\"}",
-                    c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "token.create", "{\"id\":" + std::to_string(t.id) + ",\"role\":\"" + role + "\"}");
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("id", static_cast<Poco::Int64>(t.id));
     o->set("name", name);
@@ -78,7 +77,7 @@ void addTokenRoutes(Router& r, ApiContext& c) {
     auto id = ctx.intParam("id");
     if (!id) return;
     if (!c.users->removeToken(*id)) return ctx.sendProblem(404, "Not found", "no token " + std::to_string(*id));
-    c.audit->append(ctx.principal->name, "token.delete", 0, "{\"id\":" + std::to_string(*id) + "}", c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "token.delete", "{\"id\":" + std::to_string(*id) + "}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();
   });
@@ -105,8 +104,7 @@ void addUserRoutes(Router& r, ApiContext& c) {
     u.passwordHash = crypto::PasswordHash::hash(password);
     u.createdAt = c.clock->nowMillis();
     if (!c.users->addUser(u)) return ctx.sendProblem(409, "Conflict", "user '" + u.username + "' exists");
-    c.audit->append(ctx.principal->name, "user.create", 0, "{\"username\":\"" + u.username + "\",\"role\":\"" + u.role + "\"}",
-                    c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "user.create", "{\"username\":\"" + u.username + "\",\"role\":\"" + u.role + "\"}");
     ctx.sendJson(201, userJson(u));
   });
   r.add("PATCH", "/api/v1/users/{name}", Access::Admin, [&c](RequestContext& ctx) {
@@ -124,15 +122,14 @@ void addUserRoutes(Router& r, ApiContext& c) {
       hash = crypto::PasswordHash::hash(password);
     }
     if (!c.users->updateUser(name, hash, role)) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
-    c.audit->append(ctx.principal->name, "user.update", 0,
-                    std::string("{\"username\":\"") + name + "\",\"password_changed\":" + (hash ? "true" : "false") + "}",
-                    c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "user.update",
+                  std::string("{\"username\":\"") + name + "\",\"password_changed\":" + (hash ? "true" : "false") + "}");
     ctx.sendJson(200, userJson(*c.users->findUser(name)));
   });
   r.add("DELETE", "/api/v1/users/{name}", Access::Admin, [&c](RequestContext& ctx) {
     const std::string name = ctx.params["name"];
     if (!c.users->removeUser(name)) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
-    c.audit->append(ctx.principal->name, "user.delete", 0, "{\"username\":\"" + name + "\"}", c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "user.delete", "{\"username\":\"" + name + "\"}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();
   });

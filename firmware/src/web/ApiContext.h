@@ -50,6 +50,10 @@ struct ApiContext {
   // /watchers shows every account as stopped.
   accounts::AccountProbe* probe = nullptr;
   accounts::WatcherDirectory* watchers = nullptr;
+
+  // Appends to the audit log; an entry the store refuses is logged in full instead (the
+  // change it records has already been made).
+  void auditAction(const std::string& user, const std::string& action, const std::string& details) const;
 };
 
 }  // namespace mg::web

@@ -67,6 +67,7 @@ Poco::JSON::Object::Ptr bulkItem(const std::string& action, int64_t id, const qu
   if (rateLimitedStatus == 0 && (r.outcome == Outcome::Done || r.outcome == Outcome::AlreadyDone)) {
     o->set("status", release ? "released" : "discarded");
     o->set(release ? "already_released" : "already_discarded", r.outcome == Outcome::AlreadyDone);
+    if (!r.unrecorded.empty()) o->set("warning", r.unrecorded);
     return o;
   }
   int http = rateLimitedStatus;
@@ -74,6 +75,7 @@ Poco::JSON::Object::Ptr bulkItem(const std::string& action, int64_t id, const qu
     switch (r.outcome) {
       case Outcome::NotFound: http = 404; break;
       case Outcome::Failed: http = release ? 502 : 500; break;
+      case Outcome::Unavailable: http = 503; break;
       case Outcome::Conflict:
       case Outcome::Invalid:
       default: http = 409; break;
@@ -81,6 +83,7 @@ Poco::JSON::Object::Ptr bulkItem(const std::string& action, int64_t id, const qu
   }
   if (r.outcome == Outcome::Failed && release) {
     o->set("status", "release_failed");
+    if (!r.unrecorded.empty()) o->set("warning", r.unrecorded);
   } else if (!r.status.empty()) {
     o->set("status", r.status);  // what the message is now
   } else {
@@ -100,9 +103,12 @@ void sendRelease(RequestContext& ctx, const quarantine::ActionResult& r) {
       o->set("id", static_cast<Poco::Int64>(r.id));
       o->set("status", "released");
       o->set("already_released", r.outcome == Outcome::AlreadyDone);
+      // It went out; only the database has not taken the record yet (it is retried).
+      if (!r.unrecorded.empty()) o->set("warning", r.unrecorded);
       ctx.sendJson(200, o);
       return;
     }
+    case Outcome::Unavailable: ctx.sendStoreUnavailable(r.detail); return;
     case Outcome::NotFound: ctx.sendProblem(404, "Not found", r.detail); return;
     case Outcome::Conflict: ctx.sendProblem(409, "Conflict", r.detail); return;
     case Outcome::Invalid: ctx.sendProblem(409, "Conflict", r.detail); return;
@@ -111,6 +117,7 @@ void sendRelease(RequestContext& ctx, const quarantine::ActionResult& r) {
       extra->set("id", static_cast<Poco::Int64>(r.id));
       extra->set("status", "release_failed");
       extra->set("http_status", 502);
+      if (!r.unrecorded.empty()) extra->set("warning", r.unrecorded);
       ctx.sendProblem(502, "Release failed", r.detail, extra);
       return;
     }
@@ -132,7 +139,9 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     f.accountId = *account;
     f.limit = static_cast<int>(*limit) + 1;  // one more tells whether there is a next page
     f.beforeId = *before;
-    auto rows = c.quarantine->messages().list(f);
+    auto listed = c.quarantine->messages().list(f);
+    if (!ctx.storeAnswered(listed)) return;
+    const auto& rows = listed.value();
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     const size_t shown = std::min(rows.size(), static_cast<size_t>(*limit));
     for (size_t i = 0; i < shown; ++i) items->add(messageItem(rows[i]));
@@ -146,7 +155,9 @@ void addMessageRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/messages/{id}", Access::Reader, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    auto m = c.quarantine->messages().get(*id);
+    auto row = c.quarantine->messages().get(*id);
+    if (!ctx.storeAnswered(row)) return;
+    const auto& m = row.value();
     if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
     mime::MessageSummary summary;
     auto raw = c.quarantine->rawMessage(*id, false);
@@ -162,7 +173,9 @@ void addMessageRoutes(Router& r, ApiContext& c) {
                                      "); only the raw message is shown");
       }
     }
-    auto o = messageDetail(*m, summary, c.quarantine->messages().versions(*id));
+    auto versions = c.quarantine->messages().versions(*id);
+    if (!ctx.storeAnswered(versions)) return;
+    auto o = messageDetail(*m, summary, versions.value());
     if (!raw) o->set("spool_error", raw.errorMessage());
     ctx.sendJson(200, o);
   });
@@ -197,6 +210,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     if (e.outcome == Outcome::NotFound) return ctx.sendProblem(404, "Not found", e.detail);
     if (e.outcome == Outcome::Conflict) return ctx.sendProblem(409, "Conflict", e.detail);
     if (e.outcome == Outcome::Invalid) return ctx.sendProblem(422, "Cannot edit", e.detail);
+    if (e.outcome == Outcome::Unavailable) return ctx.sendStoreUnavailable(e.detail);
     if (e.outcome != Outcome::Done) return ctx.sendProblem(500, "Edit failed", e.detail);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("id", static_cast<Poco::Int64>(*id));
@@ -232,6 +246,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     using quarantine::Outcome;
     if (res.outcome == Outcome::NotFound) return ctx.sendProblem(404, "Not found", res.detail);
     if (res.outcome == Outcome::Conflict) return ctx.sendProblem(409, "Conflict", res.detail);
+    if (res.outcome == Outcome::Unavailable) return ctx.sendStoreUnavailable(res.detail);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("id", static_cast<Poco::Int64>(*id));
     o->set("status", "discarded");
@@ -262,7 +277,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
         const int64_t id = v.convert<Poco::Int64>();
         if (int64_t wait = c.releaseLimiter->check(ctx.principal->name); wait > 0) {
           common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", action}});
-          results->add(bulkItem(action, id, {quarantine::Outcome::Invalid, id, "", "rate limited; retry in " + std::to_string(wait) + " s"}, 429));
+          results->add(bulkItem(action, id, {quarantine::Outcome::Invalid, id, "", "rate limited; retry in " + std::to_string(wait) + " s", ""}, 429));
           continue;
         }
         const quarantine::Actor actor = actorOf(ctx);
@@ -278,7 +293,9 @@ void addMessageRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/messages/{id}/preflight", Access::Reader, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    auto m = c.quarantine->messages().get(*id);
+    auto row = c.quarantine->messages().get(*id);
+    if (!ctx.storeAnswered(row)) return;
+    const auto& m = row.value();
     if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
     Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
     const auto& ups = c.settings->upstreams;

@@ -56,6 +56,11 @@ std::optional<int64_t> RequestContext::intParam(const std::string& name) {
   return v;
 }
 
+void RequestContext::sendStoreUnavailable(const std::string& detail) {
+  response_.set("Retry-After", "30");
+  sendProblem(503, "Store unavailable", "the message store is not available: " + detail);
+}
+
 std::optional<int64_t> RequestContext::intQuery(const std::string& name, int64_t fallback, int64_t min, int64_t max) {
   const std::string raw = query(name);
   if (raw.empty()) return fallback;

@@ -44,6 +44,15 @@ class RequestContext {
   void sendText(int status, const std::string& contentType, const std::string& body);
   void sendProblem(int status, const std::string& title, const std::string& detail,
                    Poco::JSON::Object::Ptr extra = nullptr);
+  // 503 with Retry-After: the store could not answer (disk full, I/O error), nothing changed.
+  void sendStoreUnavailable(const std::string& detail);
+  // True with a value; otherwise sends the 503 and answers false.
+  template <typename T>
+  bool storeAnswered(const common::Result<T>& r) {
+    if (r) return true;
+    sendStoreUnavailable(r.errorMessage());
+    return false;
+  }
   bool sent() const { return response_.sent(); }
 
  private:

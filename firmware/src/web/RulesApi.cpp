@@ -64,7 +64,7 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     rule->id = c.quarantine->ruleBook().repository().insert(record);
     c.quarantine->ruleBook().invalidate();
     auto json = rules::ruleToJson(rule.value());
-    c.audit->append(ctx.principal->name, "rule.create", 0, text(json), c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "rule.create", text(json));
     ctx.sendJson(201, json);
   });
 
@@ -82,7 +82,7 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     c.quarantine->ruleBook().repository().update(record);
     c.quarantine->ruleBook().invalidate();
     auto json = rules::ruleToJson(rule.value());
-    c.audit->append(ctx.principal->name, "rule.update", 0, text(json), c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "rule.update", text(json));
     ctx.sendJson(200, json);
   });
 
@@ -93,7 +93,7 @@ void addRuleRoutes(Router& r, ApiContext& c) {
       return ctx.sendProblem(404, "Not found", "no rule " + std::to_string(*id));
     }
     c.quarantine->ruleBook().invalidate();
-    c.audit->append(ctx.principal->name, "rule.delete", 0, "{\"id\":" + std::to_string(*id) + "}", c.clock->nowMillis());
+    c.auditAction(ctx.principal->name, "rule.delete", "{\"id\":" + std::to_string(*id) + "}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();
   });
@@ -117,7 +117,9 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     }
     rule->enabled = true;
     Poco::JSON::Array::Ptr matches = new Poco::JSON::Array;
-    const auto recent = c.quarantine->messages().latest(limit);
+    auto latest = c.quarantine->messages().latest(limit);
+    if (!ctx.storeAnswered(latest)) return;
+    const auto& recent = latest.value();
     for (const auto& m : recent) {
       if (rules::ruleApplies(rule.value(), factsOf(m, *c.quarantine, rule->match.header.has_value()))) {
         matches->add(messageItem(m));

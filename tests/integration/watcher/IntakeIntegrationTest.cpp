@@ -27,7 +27,7 @@ TEST_P(IntakeTest, AppendedMessageIsHeldAndMovedToQuarantine) {
   EXPECT_EQ(held[0].accountId, id);
   EXPECT_EQ(held[0].subject, "please hold");
   EXPECT_EQ("<" + held[0].messageId + ">", mid);
-  ASSERT_TRUE(waitFor([&] { return messages_->get(held[0].id)->imapFolderUid > 0; }));
+  ASSERT_TRUE(waitFor([&] { return messages_->get(held[0].id).value()->imapFolderUid > 0; }));
   EXPECT_EQ(count("INBOX"), 0u);
   EXPECT_EQ(count(quarantineName()), 1u);
   const auto pos = positions_->get(id);
@@ -106,7 +106,7 @@ TEST_P(IntakeTest, ReleasedMailIsNeverTakenAgain) {
   ASSERT_TRUE(appendToInbox("comes back", uniqueId("back")).ok());
   ASSERT_TRUE(waitForHeld(1));
   const int64_t emailId = messages("held")[0].id;
-  ASSERT_TRUE(waitFor([&] { return messages_->get(emailId)->imapFolderUid > 0; }));
+  ASSERT_TRUE(waitFor([&] { return messages_->get(emailId).value()->imapFolderUid > 0; }));
   const auto r = quarantine_->release(emailId, actor_);
   ASSERT_EQ(r.outcome, quarantine::Outcome::Done) << r.detail;
   EXPECT_EQ(count("INBOX"), 1u);
@@ -116,7 +116,7 @@ TEST_P(IntakeTest, ReleasedMailIsNeverTakenAgain) {
   pool_->wake(id);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(messages().size(), 1u);
-  EXPECT_EQ(messages_->get(emailId)->status, "released");
+  EXPECT_EQ(messages_->get(emailId).value()->status, "released");
   EXPECT_EQ(count("INBOX"), 1u);
   // A second release answers "already released" and moves nothing.
   EXPECT_EQ(quarantine_->release(emailId, actor_).outcome, quarantine::Outcome::AlreadyDone);
@@ -159,7 +159,7 @@ TEST_P(IntakeTest, RecordedButUnmovedAndMovedButUnplacedAreReconciledAfterACrash
   EXPECT_EQ(messages().size(), 2u);  // nothing recorded twice
   EXPECT_EQ(count(quarantineName()), 2u);
   for (const auto& m : messages()) {
-    EXPECT_TRUE(waitFor([&] { return messages_->get(m.id)->imapFolderUid > 0; })) << m.subject;
+    EXPECT_TRUE(waitFor([&] { return messages_->get(m.id).value()->imapFolderUid > 0; })) << m.subject;
   }
   // Both can be released from where they really are.
   for (const auto& m : messages()) {
@@ -169,27 +169,40 @@ TEST_P(IntakeTest, RecordedButUnmovedAndMovedButUnplacedAreReconciledAfterACrash
   EXPECT_EQ(count(quarantineName()), 0u);
 }
 
-TEST_P(IntakeTest, ASpoolFileWithoutItsRowIsAdoptedNotTakenTwice) {
+TEST_P(IntakeTest, ARecoveredImapSpoolFileStaysTheAccountsMailAndIsTakenOnce) {
   const int64_t id = addAccount("all");
   // The watcher spooled this INBOX message, then the daemon died before the row was committed.
   const std::string mid = uniqueId("spooled");
   const std::string raw = imap::test::sampleMessage("spooled only", mid);
   ASSERT_TRUE(server_->appendAs(kUser, kPassword, "INBOX", raw).ok());
-  ASSERT_TRUE(spool_->write({"a@example.org", {"alice@example.org"}}, raw).ok());
-  ASSERT_EQ(quarantine_->recoverAtStart().recovered, 1);  // start-up: listed as held
-  // A position from before the crash, so the watcher looks at that message again.
   auto c = inspector();
   auto inbox = c->examine("INBOX");
   ASSERT_TRUE(inbox.ok());
+  auto uids = c->uidSearch(imap::SearchCriteria().all());
+  ASSERT_TRUE(uids.ok());
+  ASSERT_EQ(uids->size(), 1u);
+  // What the watcher writes: the origin travels in the spool file, never in free text.
+  spool::SpoolEnvelope envelope{"a@example.org", {"alice@example.org"}};
+  envelope.source = "imap";
+  envelope.accountId = id;
+  envelope.imapUidValidity = inbox->uidValidity;
+  envelope.imapUid = uids->front();
+  ASSERT_TRUE(spool_->write(envelope, raw).ok());
+  ASSERT_EQ(quarantine_->recoverAtStart().recovered, 1);  // start-up: listed as held
+  auto recovered = messages();
+  ASSERT_EQ(recovered.size(), 1u);
+  EXPECT_EQ(recovered[0].source, "imap");  // so it is only ever released back to its mailbox
+  EXPECT_EQ(recovered[0].accountId, id);
+  EXPECT_EQ(recovered[0].imapUid, int64_t(uids->front()));
+  // A position from before the crash, so the watcher looks at that message again.
   ASSERT_TRUE(positions_->set(id, inbox->uidValidity, 0, 1));
   startWatchers();
   ASSERT_TRUE(waitOnline(id));
   ASSERT_TRUE(waitFor([&] { return count("INBOX") == 0; })) << capturedLog();
   const auto all = messages();
-  ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(all[0].source, "imap");
-  EXPECT_EQ(all[0].accountId, id);
-  EXPECT_TRUE(waitFor([&] { return messages_->get(all[0].id)->imapFolderUid > 0; }));
+  ASSERT_EQ(all.size(), 1u);  // the recovered row, not a second one
+  EXPECT_EQ(all[0].id, recovered[0].id);
+  EXPECT_TRUE(waitFor([&] { return messages_->get(all[0].id).value()->imapFolderUid > 0; }));
   EXPECT_EQ(count(quarantineName()), 1u);
 }
 

@@ -26,7 +26,7 @@ class ReleaseTest : public WatcherTest {
     auto held = messages("held");
     if (held.empty()) return 0;
     const int64_t id = held[0].id;
-    EXPECT_TRUE(waitFor([&] { return messages_->get(id)->imapFolderUid > 0; }));
+    EXPECT_TRUE(waitFor([&] { return messages_->get(id).value()->imapFolderUid > 0; }));
     return id;
   }
   int64_t accountId_ = 0;
@@ -49,7 +49,7 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
   EXPECT_EQ(search("INBOX", SearchCriteria().keyword(kReleasedKeyword)).size(), 1u);
 
   // The port again (as a retry after a lost answer would): INBOX already has it, no append.
-  auto m = messages_->get(id);
+  auto m = messages_->get(id).value();
   auto raw = quarantine_->rawMessage(id, false);
   ASSERT_TRUE(raw.ok());
   quarantine::DeliveryRequest again;
@@ -75,7 +75,7 @@ TEST_P(ReleaseTest, DiscardRemovesItFromQuarantine) {
   ASSERT_EQ(count(quarantineName()), 1u);
   const auto r = quarantine_->discard(id, actor_);
   ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
-  EXPECT_EQ(messages_->get(id)->status, "discarded");
+  EXPECT_EQ(messages_->get(id).value()->status, "discarded");
   EXPECT_EQ(count(quarantineName()), 0u);
   EXPECT_EQ(count("INBOX"), 0u);
   EXPECT_EQ(notificationsOfType("discard_incomplete"), 0);
@@ -87,7 +87,7 @@ TEST_P(ReleaseTest, DeletedQuarantineFolderFailsTheReleaseUntilItIsBack) {
   ASSERT_TRUE(server_->deleteFolderAs(kUser, kPassword, quarantineName()).ok());
   const auto failed = quarantine_->release(id, actor_);
   ASSERT_EQ(failed.outcome, Outcome::Failed);
-  const auto m = messages_->get(id);
+  const auto m = messages_->get(id).value();
   EXPECT_EQ(m->status, "release_failed");
   EXPECT_NE(m->failureReason.find("no longer exists"), std::string::npos) << m->failureReason;
   EXPECT_NE(m->failureReason.find(quarantineName()), std::string::npos) << m->failureReason;
@@ -98,7 +98,7 @@ TEST_P(ReleaseTest, DeletedQuarantineFolderFailsTheReleaseUntilItIsBack) {
   }
   const auto retried = quarantine_->release(id, actor_);
   ASSERT_EQ(retried.outcome, Outcome::Done) << retried.detail;
-  EXPECT_EQ(messages_->get(id)->status, "released");
+  EXPECT_EQ(messages_->get(id).value()->status, "released");
   // The server lost its copy with the folder: the gate's own copy goes back, once.
   EXPECT_EQ(count("INBOX"), 1u);
   EXPECT_EQ(search("INBOX", SearchCriteria().keyword(kReleasedKeyword)).size(), 1u);
@@ -116,13 +116,13 @@ TEST_P(ReleaseTest, RefusedLoginFailsTheReleaseWithAReasonUntilFixed) {
   ASSERT_TRUE(accounts_->update(accountId_, c, "tester").ok());
   const auto failed = quarantine_->release(id, actor_);
   ASSERT_EQ(failed.outcome, Outcome::Failed);
-  const auto m = messages_->get(id);
+  const auto m = messages_->get(id).value();
   EXPECT_EQ(m->status, "release_failed");
   EXPECT_NE(m->failureReason.find("logging in"), std::string::npos) << m->failureReason;
   EXPECT_NE(m->failureReason.find("work"), std::string::npos) << m->failureReason;
   server_->addUser(kUser, kPassword);  // fixed on the server
   ASSERT_TRUE(waitFor([&] { return quarantine_->release(id, actor_).outcome == Outcome::Done; }, 5000))
-      << messages_->get(id)->failureReason;
+      << messages_->get(id).value()->failureReason;
   EXPECT_EQ(count("INBOX"), 1u);
   EXPECT_EQ(count(quarantineName()), 0u);
 }
@@ -135,7 +135,7 @@ TEST_P(ReleaseTest, ConnectionsAreReusedFromThePool) {
   ASSERT_TRUE(appendToInbox("second", uniqueId("second")).ok());
   ASSERT_TRUE(waitForHeld(1));
   const int64_t second = messages("held")[0].id;
-  ASSERT_TRUE(waitFor([&] { return messages_->get(second)->imapFolderUid > 0; }));
+  ASSERT_TRUE(waitFor([&] { return messages_->get(second).value()->imapFolderUid > 0; }));
   ASSERT_EQ(quarantine_->discard(second, actor_).outcome, Outcome::Done);
   EXPECT_GE(common::Metrics::global().value("mailgate_imap_pool_hits_total") - hits, 1.0);
   EXPECT_LE(pool_->poolFor(accountId_)->size(), 2u);

@@ -220,7 +220,7 @@ std::vector<store::MessageRecord> WatcherTest::messages(const std::string& statu
   store::MessageFilter f;
   f.status = status;
   f.limit = 5000;
-  return messages_->list(f);
+  return messages_->list(f).value();
 }
 
 bool WatcherTest::waitForHeld(size_t n, int timeoutMs) {

@@ -58,13 +58,13 @@ TEST_F(ImapSourceTest, ImapMailIsHeldEvenWhenTheDefaultActionIsPass) {
                                   std::make_shared<quarantine::Notifier>(notifications_, clock_), &clock_};
   service_ = std::make_unique<quarantine::QuarantineService>(deps, o);
   const int64_t id = acceptImap();
-  EXPECT_EQ(messages_->get(id)->status, "held");
-  EXPECT_EQ(messages_->get(id)->imapUid, 17);
+  EXPECT_EQ(messages_->get(id).value()->status, "held");
+  EXPECT_EQ(messages_->get(id).value()->imapUid, 17);
 }
 
 TEST_F(ImapSourceTest, ReleaseTellsThePortWhereTheMessageIsAndWhetherItWasEdited) {
   const int64_t id = acceptImap();
-  ASSERT_TRUE(messages_->setImapLocation(id, 99, 5));
+  ASSERT_TRUE(messages_->setImapLocation(id, 99, 5).value());
   ASSERT_EQ(service_->release(id, quarantine::Actor::system()).outcome, Outcome::Done);
   EXPECT_EQ(imap_.last.source, "imap");
   EXPECT_EQ(imap_.last.imapUid, 5);
@@ -84,7 +84,7 @@ TEST_F(ImapSourceTest, DiscardAsksThePortToRemoveTheServersCopy) {
   const int64_t id = acceptImap();
   ASSERT_EQ(service_->discard(id, quarantine::Actor::system()).outcome, Outcome::Done);
   EXPECT_EQ(imap_.discards, 1);
-  EXPECT_EQ(messages_->get(id)->status, "discarded");
+  EXPECT_EQ(messages_->get(id).value()->status, "discarded");
   EXPECT_TRUE(notifications_->list(false, 10).empty());
 }
 
@@ -92,7 +92,7 @@ TEST_F(ImapSourceTest, AFailedServerRemovalLeavesItDiscardedWithAWarning) {
   imap_.discardFails = true;
   const int64_t id = acceptImap();
   ASSERT_EQ(service_->discard(id, quarantine::Actor::system()).outcome, Outcome::Done);
-  EXPECT_EQ(messages_->get(id)->status, "discarded");
+  EXPECT_EQ(messages_->get(id).value()->status, "discarded");
   const auto n = notifications_->list(false, 10);
   ASSERT_EQ(n.size(), 1u);
   EXPECT_EQ(n[0].severity, "warning");

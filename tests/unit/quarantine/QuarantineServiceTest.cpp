@@ -9,7 +9,7 @@ class QuarantineServiceTest : public test::QuarantineFixture {};
 
 TEST_F(QuarantineServiceTest, AcceptedMailIsHeldByDefaultAndSummarised) {
   const int64_t id = acceptSample("Quarterly report");
-  auto m = messages_->get(id);
+  auto m = messages_->get(id).value();
   ASSERT_TRUE(m);
   EXPECT_EQ(m->status, "held");
   EXPECT_EQ(m->subject, "Quarterly report");
@@ -20,7 +20,7 @@ TEST_F(QuarantineServiceTest, ReleaseDeliversOnceAndIsIdempotent) {
   const int64_t id = acceptSample();
   auto r = service_->release(id, {"alice", "admin"});
   EXPECT_EQ(r.outcome, Outcome::Done);
-  EXPECT_EQ(messages_->get(id)->status, "released");
+  EXPECT_EQ(messages_->get(id).value()->status, "released");
   auto again = service_->release(id, {"alice", "admin"});
   EXPECT_EQ(again.outcome, Outcome::AlreadyDone);
   ASSERT_EQ(port_.delivered.size(), 1u);
@@ -52,14 +52,14 @@ TEST_F(QuarantineServiceTest, FailedReleaseKeepsReasonAndCanBeRetried) {
   port_.failing = true;
   auto r = service_->release(id, {"op", "admin"});
   EXPECT_EQ(r.outcome, Outcome::Failed);
-  auto m = messages_->get(id);
+  auto m = messages_->get(id).value();
   EXPECT_EQ(m->status, "release_failed");
   EXPECT_NE(m->failureReason.find("451"), std::string::npos);
   EXPECT_FALSE(notifications_->list(true, 10).empty());
   port_.failing = false;
   EXPECT_EQ(service_->release(id, {"op", "admin"}).outcome, Outcome::Done);
   EXPECT_EQ(port_.delivered.size(), 1u);
-  EXPECT_EQ(messages_->get(id)->failureReason, "");
+  EXPECT_EQ(messages_->get(id).value()->failureReason, "");
 }
 
 TEST_F(QuarantineServiceTest, ReleaseToOverridesRecipients) {
@@ -100,14 +100,14 @@ TEST_F(QuarantineServiceTest, PassRuleQueuesThenRelaysWithRetriesAndGivesUp) {
   ruleRepo_->insert(r);
   service_->ruleBook().invalidate();
   const int64_t ok = acceptSample();
-  EXPECT_EQ(messages_->get(ok)->status, "queued");
+  EXPECT_EQ(messages_->get(ok).value()->status, "queued");
   EXPECT_EQ(service_->relayDueMessages(), 1);
-  EXPECT_EQ(messages_->get(ok)->status, "relayed");
+  EXPECT_EQ(messages_->get(ok).value()->status, "relayed");
 
   port_.failing = true;
   const int64_t bad = acceptSample();
   EXPECT_EQ(service_->relayDueMessages(), 1);
-  auto m = messages_->get(bad);
+  auto m = messages_->get(bad).value();
   EXPECT_EQ(m->status, "queued");
   EXPECT_EQ(m->attempts, 1);
   EXPECT_EQ(service_->relayDueMessages(), 0);  // not due yet: backoff
@@ -115,7 +115,7 @@ TEST_F(QuarantineServiceTest, PassRuleQueuesThenRelaysWithRetriesAndGivesUp) {
     clock_.advance(3600'000);
     EXPECT_EQ(service_->relayDueMessages(), 1);
   }
-  m = messages_->get(bad);
+  m = messages_->get(bad).value();
   EXPECT_EQ(m->status, "relay_failed");
   bool notified = false;
   for (const auto& n : notifications_->list(true, 10)) notified |= n.type == "relay_failed";
@@ -133,7 +133,7 @@ TEST_F(QuarantineServiceTest, AutoReleaseRuleReleasesAfterItsWindow) {
   EXPECT_EQ(service_->releaseDueAutoReleases(), 0);
   clock_.advance(10 * 60'000);
   EXPECT_EQ(service_->releaseDueAutoReleases(), 1);
-  EXPECT_EQ(messages_->get(id)->status, "released");
+  EXPECT_EQ(messages_->get(id).value()->status, "released");
   EXPECT_EQ(audit_->list({}).front().user, "rule:timed");
 }
 

@@ -54,3 +54,60 @@ TEST(SpoolTest, RejectsLineBreaksInEnvelopeAndBadFiles) {
   EXPECT_FALSE(spool.read("../etc/passwd").ok());
   EXPECT_FALSE(spool.read("missing.msg").ok());
 }
+
+TEST(SpoolTest, ImapMailCarriesItsSourceAccountAndUidsAndSmtpMailKeepsVersionOne) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  SpoolEnvelope imap{"a@b", {"me@home"}};
+  imap.source = "imap";
+  imap.accountId = 7;
+  imap.imapUidValidity = 1700000000;
+  imap.imapUid = 42;
+  auto w = spool.write(imap, "Subject: x\r\n\r\nbody\r\n");
+  ASSERT_TRUE(w.ok()) << w.errorMessage();
+  auto r = spool.read(w->name);
+  ASSERT_TRUE(r.ok()) << r.errorMessage();
+  EXPECT_EQ(r->envelope.source, "imap");
+  EXPECT_EQ(r->envelope.accountId, 7);
+  EXPECT_EQ(r->envelope.imapUidValidity, 1700000000);
+  EXPECT_EQ(r->envelope.imapUid, 42);
+  EXPECT_EQ(Spool::encode(imap, "x"),
+            "MGSPOOL 2\nfrom a@b\nrcpt me@home\nsource imap\naccount 7\nimap-uid 1700000000 42\n\nx");
+  // Plain SMTP intake is written as before, so older spool files and new ones read alike.
+  EXPECT_EQ(Spool::encode({"a@b", {"c@d"}}, "x"), "MGSPOOL 1\nfrom a@b\nrcpt c@d\n\nx");
+  auto smtp = Spool::decode("MGSPOOL 1\nfrom a@b\nrcpt c@d\n\nx");
+  ASSERT_TRUE(smtp.ok());
+  EXPECT_EQ(smtp->envelope.source, "smtp");
+  EXPECT_EQ(smtp->envelope.accountId, 0);
+}
+
+TEST(SpoolTest, AnOriginHeaderHasExactlyOneSpelling) {
+  EXPECT_TRUE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\n\nx").ok());
+  EXPECT_TRUE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\nimap-uid 3 4\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource smtp\n\nx").ok());  // that is version 1
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\n\nx").ok());               // no source
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource pop3\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\naccount 07\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\naccount -1\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\nimap-uid 3\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\nimap-uid 3 4 5\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\nimap-uid 3 4\naccount 1\n\nx").ok());  // order
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\nrcpt b\n\nx").ok());
+  EXPECT_FALSE(Spool::decode("MGSPOOL 1\nfrom a\nsource imap\n\nx").ok());  // only version 2 has origins
+  EXPECT_FALSE(Spool::decode("MGSPOOL 2\nfrom a\nsource imap\naccount 1234567890123456789\n\nx").ok());
+}
+
+TEST(SpoolTest, TheDeliveredMarkerSaysWhichEndTheDeliveryHadAndGoesWithTheFile) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  auto w = spool.write({"a@b", {"c@d"}}, "x");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(spool.deliveredAs(w->name), "");
+  ASSERT_TRUE(spool.markDelivered(w->name, "relayed"));
+  EXPECT_EQ(spool.deliveredAs(w->name), "relayed");
+  EXPECT_EQ(spool.list(), std::vector<std::string>{w->name});  // markers are not messages
+  ASSERT_TRUE(spool.remove(w->name).ok());
+  EXPECT_EQ(spool.deliveredAs(w->name), "");
+}

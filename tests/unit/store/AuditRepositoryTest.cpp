@@ -11,9 +11,9 @@ TEST(AuditRepositoryTest, ChainVerifiesAndDetectsTampering) {
   auto db = Database::open(dir.file("m.db"));
   ASSERT_TRUE(db.ok());
   AuditRepository audit(db.value());
-  audit.append("alice", "release", 1, "{}", 100);
-  audit.append("bob", "discard", 2, "{}", 200);
-  audit.append("alice", "rule.create", 0, "{\"id\":1}", 300);
+  ASSERT_TRUE(audit.append("alice", "release", 1, "{}", 100).ok());
+  ASSERT_TRUE(audit.append("bob", "discard", 2, "{}", 200).ok());
+  ASSERT_TRUE(audit.append("alice", "rule.create", 0, "{\"id\":1}", 300).ok());
   auto v = audit.verify();
   EXPECT_TRUE(v.ok);
   EXPECT_EQ(v.entries, 3);

@@ -26,68 +26,70 @@ class MessageRepositoryTest : public ::testing::Test {
   void SetUp() override {
     auto db = Database::open(dir_.file("m.db"));
     ASSERT_TRUE(db.ok());
-    repo_ = std::make_unique<MessageRepository>(db.value());
+    db_ = db.value();
+    repo_ = std::make_unique<MessageRepository>(db_);
   }
   mg::test::TempDir dir_;
+  std::shared_ptr<Database> db_;
   std::unique_ptr<MessageRepository> repo_;
 };
 
 TEST_F(MessageRepositoryTest, InsertAndGetRoundTripsEveryField) {
   auto m = sample("a.msg");
   m.releaseTo = {"x@y"};
-  const int64_t id = repo_->insert(m);
-  auto got = repo_->get(id);
+  const int64_t id = repo_->insert(m).value();
+  auto got = repo_->get(id).value();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->rcptTo, m.rcptTo);
   EXPECT_EQ(got->subject, "hello");
   EXPECT_EQ(got->status, "held");
   EXPECT_EQ(got->releaseTo, m.releaseTo);
-  EXPECT_EQ(repo_->versions(id).size(), 1u);
-  EXPECT_FALSE(repo_->get(id + 100));
+  EXPECT_EQ(repo_->versions(id).value().size(), 1u);
+  EXPECT_FALSE(repo_->get(id + 100).value());
 }
 
 TEST_F(MessageRepositoryTest, TransitionIsGuardedByTheExpectedStatus) {
-  const int64_t id = repo_->insert(sample("a.msg"));
-  EXPECT_TRUE(repo_->transition(id, {status::kHeld}, status::kReleasing));
-  EXPECT_FALSE(repo_->transition(id, {status::kHeld}, status::kReleasing));  // the loser
+  const int64_t id = repo_->insert(sample("a.msg")).value();
+  EXPECT_TRUE(repo_->transition(id, {status::kHeld}, status::kReleasing).value());
+  EXPECT_FALSE(repo_->transition(id, {status::kHeld}, status::kReleasing).value());  // the loser
   MessageRepository::Change c;
   c.failureReason = "upstream down";
-  EXPECT_TRUE(repo_->transition(id, {status::kReleasing}, status::kReleaseFailed, c));
-  EXPECT_EQ(repo_->get(id)->failureReason, "upstream down");
+  EXPECT_TRUE(repo_->transition(id, {status::kReleasing}, status::kReleaseFailed, c).value());
+  EXPECT_EQ(repo_->get(id).value()->failureReason, "upstream down");
 }
 
 TEST_F(MessageRepositoryTest, ListFiltersNewestFirstWithCursor) {
-  for (int i = 0; i < 5; ++i) repo_->insert(sample("m" + std::to_string(i) + ".msg", i == 3 ? "invoice" : "note"));
+  for (int i = 0; i < 5; ++i) repo_->insert(sample("m" + std::to_string(i) + ".msg", i == 3 ? "invoice" : "note")).value();
   MessageFilter f;
   f.limit = 2;
-  auto page = repo_->list(f);
+  auto page = repo_->list(f).value();
   ASSERT_EQ(page.size(), 2u);
   EXPECT_GT(page[0].id, page[1].id);
   f.beforeId = page[1].id;
-  auto next = repo_->list(f);
+  auto next = repo_->list(f).value();
   ASSERT_EQ(next.size(), 2u);
   EXPECT_LT(next[0].id, page[1].id);
   MessageFilter q;
   q.query = "invoice";
-  EXPECT_EQ(repo_->list(q).size(), 1u);
+  EXPECT_EQ(repo_->list(q).value().size(), 1u);
   MessageFilter s;
   s.status = "released";
-  EXPECT_TRUE(repo_->list(s).empty());
+  EXPECT_TRUE(repo_->list(s).value().empty());
 }
 
 TEST_F(MessageRepositoryTest, VersionsOnlyForEditableMessages) {
-  const int64_t id = repo_->insert(sample("a.msg"));
+  const int64_t id = repo_->insert(sample("a.msg")).value();
   MessageVersion v;
   v.spoolName = "a.v2.msg";
   v.contentHash = "h2";
   v.createdBy = "op";
-  EXPECT_EQ(repo_->addVersion(id, v, "new subject"), 2);
-  EXPECT_EQ(repo_->get(id)->subject, "new subject");
-  EXPECT_EQ(repo_->get(id)->currentVersion, 2);
-  ASSERT_TRUE(repo_->transition(id, {status::kHeld}, status::kReleasing));
+  EXPECT_EQ(repo_->addVersion(id, v, "new subject").value(), 2);
+  EXPECT_EQ(repo_->get(id).value()->subject, "new subject");
+  EXPECT_EQ(repo_->get(id).value()->currentVersion, 2);
+  ASSERT_TRUE(repo_->transition(id, {status::kHeld}, status::kReleasing).value());
   v.spoolName = "a.v3.msg";
-  EXPECT_EQ(repo_->addVersion(id, v, "too late"), 0);
-  EXPECT_EQ(repo_->allSpoolNames().count("a.v2.msg"), 1u);
+  EXPECT_EQ(repo_->addVersion(id, v, "too late").value(), 0);
+  EXPECT_EQ(repo_->allSpoolNames().value().count("a.v2.msg"), 1u);
 }
 
 TEST_F(MessageRepositoryTest, ImapOriginAndQuarantineLocationAreKeptApart) {
@@ -95,37 +97,45 @@ TEST_F(MessageRepositoryTest, ImapOriginAndQuarantineLocationAreKeptApart) {
   m.source = "imap";
   m.imapUid = 41;
   m.imapUidValidity = 7;
-  const int64_t id = repo_->insert(m);
+  const int64_t id = repo_->insert(m).value();
   auto other = sample("imap2.msg");
   other.source = "imap";
   other.imapUid = 42;
   other.imapUidValidity = 7;
-  const int64_t id2 = repo_->insert(other);
+  const int64_t id2 = repo_->insert(other).value();
 
-  ASSERT_TRUE(repo_->findImapOrigin(0, 7, 41).has_value());
-  EXPECT_EQ(repo_->findImapOrigin(0, 7, 41)->id, id);
-  EXPECT_FALSE(repo_->findImapOrigin(0, 8, 41).has_value());  // another UIDVALIDITY: another message
-  EXPECT_EQ(repo_->imapUnplaced(0, 10).size(), 2u);
+  ASSERT_TRUE(repo_->findImapOrigin(0, 7, 41).value().has_value());
+  EXPECT_EQ(repo_->findImapOrigin(0, 7, 41).value()->id, id);
+  EXPECT_FALSE(repo_->findImapOrigin(0, 8, 41).value().has_value());  // another UIDVALIDITY: another message
+  EXPECT_EQ(repo_->imapUnplaced(0, 10).value().size(), 2u);
 
-  EXPECT_TRUE(repo_->setImapLocation(id, 900, 3));
-  repo_->setImapLocations(900, {{id2, 4}});
-  auto got = repo_->get(id2);
+  EXPECT_TRUE(repo_->setImapLocation(id, 900, 3).value());
+  ASSERT_TRUE(repo_->setImapLocations(900, {{id2, 4}}).ok());
+  auto got = repo_->get(id2).value();
   EXPECT_EQ(got->imapFolderUid, 4);
   EXPECT_EQ(got->imapFolderUidValidity, 900);
   EXPECT_EQ(got->imapUid, 42);  // the origin stays
-  EXPECT_TRUE(repo_->imapUnplaced(0, 10).empty());
+  EXPECT_TRUE(repo_->imapUnplaced(0, 10).value().empty());
 }
 
-TEST_F(MessageRepositoryTest, ARecoveredSpoolFileOfAnImapIntakeIsAdoptedOnce) {
-  auto m = sample("recovered.msg");
-  m.contentHash = "hash-r";
-  m.failureReason = "recovered from the spool at start-up";
-  const int64_t id = repo_->insert(m);
-  EXPECT_EQ(repo_->adoptRecoveredImap("hash-other", 0, 7, 50), 0);
-  EXPECT_EQ(repo_->adoptRecoveredImap("hash-r", 0, 7, 50), id);
-  auto got = repo_->get(id);
-  EXPECT_EQ(got->source, "imap");
-  EXPECT_EQ(got->imapUid, 50);
-  EXPECT_EQ(got->failureReason, "");
-  EXPECT_EQ(repo_->adoptRecoveredImap("hash-r", 0, 7, 51), 0);  // already adopted
+TEST_F(MessageRepositoryTest, AStoreFailureIsAnErrorValueNamingTheOperationNotAnException) {
+  const int64_t id = repo_->insert(sample("a.msg")).value();
+  db_->setFaultForTest([](const std::string& op) {
+    return op == "changing the status" ? std::string("database or disk is full") : std::string();
+  });
+  auto claim = repo_->transition(id, {status::kHeld}, status::kReleasing);
+  ASSERT_FALSE(claim.ok());
+  EXPECT_EQ(claim.errorMessage(), "changing the status: database or disk is full");
+  EXPECT_EQ(repo_->get(id).value()->status, "held");  // reads still work, nothing changed
+  db_->setFaultForTest(nullptr);
+  EXPECT_TRUE(repo_->transition(id, {status::kHeld}, status::kReleasing).value());
+}
+
+TEST_F(MessageRepositoryTest, SqliteErrorsBecomeErrorValues) {
+  // A real SQLite failure, not an injected one: the UNIQUE spool name refused, and rolled back.
+  ASSERT_TRUE(repo_->insert(sample("same.msg")).ok());
+  auto again = repo_->insert(sample("same.msg"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.errorMessage().rfind("recording the message: ", 0), 0u) << again.errorMessage();
+  EXPECT_EQ(repo_->list({}).value().size(), 1u);
 }
