@@ -80,6 +80,7 @@ common::Status ImapClient::connect() {
       return fail(stage, "unexpected " + greeting.describe());
     }
     if (greeting.hasCode("CAPABILITY")) setCapabilities(greeting.code->args);
+    preauthenticated_ = greeting.name == "PREAUTH";
   } catch (...) {
     return fail(stage, detail::currentError(options_.timeout));
   }
@@ -87,6 +88,11 @@ common::Status ImapClient::connect() {
     if (auto s = refreshCapabilities(); !s) return s;
   }
   if (options_.tls != TlsMode::StartTls) return common::Status::success();
+  // STARTTLS is only allowed before authentication (RFC 3501 §6.2.1); a PREAUTH greeting on a
+  // connection that was to be TLS means plaintext for the whole session, which is refused.
+  if (preauthenticated_) {
+    return fail("STARTTLS", address + " greeted PREAUTH, so STARTTLS is impossible (tls = starttls; not using plaintext)");
+  }
   // Never fall back to plaintext: the operator asked for TLS, so a missing STARTTLS is a
   // misconfiguration or a downgrade, and both must stop the session before LOGIN.
   if (!hasCapability("STARTTLS")) {
@@ -112,6 +118,13 @@ common::Status ImapClient::refreshCapabilities() {
 }
 
 common::Status ImapClient::login(const std::string& user, const std::string& password) {
+  if (preauthenticated_) {
+    // The server authenticated the connection itself (RFC 3501 §7.1.4: a PREAUTH greeting,
+    // e.g. an imapd started for one mailbox); a LOGIN now would be refused as out of state.
+    log().debug("imap %s:%hu pre-authenticated the connection (PREAUTH); no LOGIN as %s", options_.host, options_.port,
+                common::sanitize(user));
+    return common::Status::success();
+  }
   AuthMethod method = options_.auth;
   if (method == AuthMethod::Auto) method = hasCapability("AUTH=PLAIN") ? AuthMethod::Plain : AuthMethod::Login;
   if (method == AuthMethod::Login && hasCapability("LOGINDISABLED")) {

@@ -92,6 +92,9 @@ class ImapClient {
   // interrupt() from any thread (the interrupt is consumed). Keep timeout under 29 minutes.
   common::Result<Activity> waitForActivity(std::chrono::milliseconds timeout);
   void interrupt() { interrupt_.store(true); }
+  // True while waitForActivity() waits: after the server's "+ idling" (or between NOOP polls)
+  // and until DONE. Safe from any thread; lets a test act exactly while the client waits.
+  bool waiting() const { return waiting_.load(); }
   bool idleSupported() const { return options_.useIdle && hasCapability("IDLE"); }
 
   common::Status logout();
@@ -127,6 +130,8 @@ class ImapClient {
   Activity pending_;          // untagged changes seen since the last report
   std::string byeText_;       // the server said BYE (the next failure explains why)
   std::atomic<bool> interrupt_{false};
+  std::atomic<bool> waiting_{false};
+  bool preauthenticated_ = false;  // the greeting was PREAUTH
   unsigned tagCounter_ = 0;
 };
 

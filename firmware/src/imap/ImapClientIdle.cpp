@@ -1,4 +1,5 @@
 // ImapClient: waiting for mailbox activity (IDLE or NOOP polling) and LOGOUT.
+#include <optional>
 #include <thread>
 
 #include "common/Text.h"
@@ -25,12 +26,29 @@ common::Result<Activity> ImapClient::waitForActivity(std::chrono::milliseconds t
   return idleSupported() ? idle(timeout) : poll(timeout);
 }
 
+namespace {
+// Sets the flag for as long as the scope lasts.
+class WaitingFlag {
+ public:
+  explicit WaitingFlag(std::atomic<bool>& f) : f_(f) { f_.store(true); }
+  ~WaitingFlag() { f_.store(false); }
+  WaitingFlag(const WaitingFlag&) = delete;
+  WaitingFlag& operator=(const WaitingFlag&) = delete;
+
+ private:
+  std::atomic<bool>& f_;
+};
+}  // namespace
+
 common::Result<Activity> ImapClient::poll(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (interrupt_.exchange(false)) return takeActivity(Activity::Kind::Interrupted);
-    std::this_thread::sleep_for(std::min(kPollSlice, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                         deadline - std::chrono::steady_clock::now())));
+  {
+    WaitingFlag waiting(waiting_);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (interrupt_.exchange(false)) return takeActivity(Activity::Kind::Interrupted);
+      std::this_thread::sleep_for(std::min(kPollSlice, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           deadline - std::chrono::steady_clock::now())));
+    }
   }
   auto reply = execute(Command("NOOP"), "NOOP");
   if (!reply) return reply.status();
@@ -53,6 +71,7 @@ common::Result<Activity> ImapClient::idle(std::chrono::milliseconds timeout) {
     }
     Activity::Kind why = Activity::Kind::Timeout;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::optional<WaitingFlag> waiting(std::in_place, waiting_);
     while (pending_.kind != Activity::Kind::Changed) {
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) break;
@@ -65,6 +84,7 @@ common::Result<Activity> ImapClient::idle(std::chrono::milliseconds timeout) {
       onUntagged(*r);
       if (r->name == "BYE") throw ImapProtocolError("server ended the session");
     }
+    waiting.reset();
     conn_->write("DONE\r\n");
     for (;;) {
       Response r = conn_->read();

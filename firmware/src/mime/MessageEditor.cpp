@@ -2,10 +2,13 @@
 
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "common/Text.h"
+#include "mime/MessageParser.h"
+#include "mime/detail/EncodedWords.h"
 #include "mime/detail/GMimeSupport.h"
 #include "mime/detail/ParseView.h"
 #include "mime/detail/PartWalker.h"
@@ -119,6 +122,34 @@ common::Result<std::string> serialise(GMimeMessage* message) {
   return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
 }
 
+std::string trimmedBlanks(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+
+common::Status readsBackAsWritten(const std::string& edited, const std::optional<std::string>& subject,
+                                  const std::optional<std::string>& text) {
+  auto again = parseMessage(edited);
+  if (!again) return common::Status::error("the edited version cannot be read back (" + again.errorMessage() + ")");
+  // Header values are read back unfolded, without blanks at their ends (RFC 5322 §2.2.3).
+  if (subject && trimmedBlanks(again->subject) != trimmedBlanks(*subject)) {
+    return common::Status::error("the new Subject does not read back as written");
+  }
+  if (text) {
+    const bool same = again->textTruncated ? text->compare(0, again->text.size(), again->text) == 0 : again->text == *text;
+    if (!same) return common::Status::error("the new text does not read back as written");
+  }
+  return common::Status::success();
+}
+
+// No blank line ends the header block, and the last line has no line break.
+bool headerBlockUnterminated(std::string_view raw) {
+  if (raw.empty() || raw.back() == '\n') return false;
+  if (raw.front() == '\n' || raw.substr(0, 2) == "\r\n") return false;
+  return raw.find("\n\n") == std::string_view::npos && raw.find("\n\r\n") == std::string_view::npos;
+}
+
 }  // namespace
 
 common::Result<std::string> editMessage(std::string_view raw, const std::optional<std::string>& newSubject,
@@ -131,6 +162,15 @@ common::Result<std::string> editMessage(std::string_view raw, const std::optiona
           "editing message: it is beyond the content limits (" +
           (view.notes.empty() ? std::string("header bytes that cannot be shown as they are") : view.notes.front()) +
           "); it can be released or discarded as it is, not edited");
+    }
+    // A message that is all header block and stops without a line break ("From: x", cut
+    // short): GMime keeps the last field's value without one, and a header added behind it
+    // (the new Subject) would be glued onto that line. The block gets its line break first.
+    std::string completed;
+    if (headerBlockUnterminated(raw)) {
+      completed.reserve(raw.size() + 2);
+      completed.append(raw).append("\r\n");
+      raw = completed;
     }
     auto parsed = detail::parseMime(raw, detail::Headerless::kRefuse);
     if (!parsed) return parsed.status().withContext("editing message");
@@ -146,8 +186,27 @@ common::Result<std::string> editMessage(std::string_view raw, const std::optiona
         g_mime_object_set_header(detail::asObject(message), "MIME-Version", "1.0", nullptr);
       }
     }
-    if (newSubject) g_mime_message_set_subject(message, headerSafe(*newSubject).c_str(), "utf-8");
-    return serialise(message);
+    if (newSubject) {
+      const std::string subject = headerSafe(*newSubject);
+      g_mime_message_set_subject(message, subject.c_str(), "utf-8");
+      if (detail::needsEncodedWords(subject)) {
+        // Written as Q-encoded words of our own (see EncodedWords.h for why not GMime's).
+        GMimeHeader* h = g_mime_header_list_get_header(g_mime_object_get_header_list(detail::asObject(message)), "Subject");
+        if (h != nullptr) g_mime_header_set_raw_value(h, detail::qEncodedWords(subject).c_str());
+      }
+    }
+    auto out = serialise(message);
+    if (!out) return out;
+    // Never confirm an edit that does not read back as written: GMime keeps raw bytes of the
+    // original (a header value cut at a NUL, an unterminated line) that can swallow what the
+    // edit added. One more parse of a message an operator edits is cheap.
+    if (auto st = readsBackAsWritten(*out, newSubject ? std::optional<std::string>(headerSafe(*newSubject)) : std::nullopt,
+                                     newText ? std::optional<std::string>(normaliseText(*newText)) : std::nullopt);
+        !st) {
+      return common::Result<std::string>::error("editing message: " + st.message() +
+                                                "; it can be released or discarded as it is, not edited");
+    }
+    return out;
   } catch (const std::exception& e) {  // std::bad_alloc from our own containers
     return common::Result<std::string>::error(std::string("editing message: ") + e.what());
   }

@@ -207,8 +207,13 @@ common::Status AccountWatcher::session() {
   enterState(WatcherState::Online);
   if (wasOffline && notifier_) notifier_->notify("watcher_online", "info", "IMAP account " + account_.name + " is back online");
 
-  const auto wait = std::chrono::seconds(client.idleSupported() ? std::max(1u, options_.idleRenewSeconds)
-                                                                : std::max(1u, options_.pollSeconds));
+  // IDLE is left and re-entered, with a UID SEARCH in between (the scan), at least every
+  // poll_seconds: some servers only look at the mailbox for IDLE clients now and then
+  // (Courier as Debian ships it: every 60 s), so IDLE alone could leave new mail in INBOX for
+  // that long. Interception is then never later than poll_seconds on any server.
+  const unsigned pollSeconds = std::max(1u, options_.pollSeconds);
+  const auto wait = std::chrono::seconds(client.idleSupported() ? std::min(std::max(1u, options_.idleRenewSeconds), pollSeconds)
+                                                                : pollSeconds);
   while (!stop_) {
     auto activity = client.waitForActivity(wait);  // IDLE ends with DONE, also when interrupted
     if (!activity) return fail(activity.status());

@@ -79,7 +79,10 @@ common::Result<ConnectionPool::Lease> ConnectionPool::acquire() {
       if (closed_) return common::Status::error("account " + account_ + ": connection pool is shut down");
     }
     if (open_ < max) break;
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= max) {
+    ++waiters_;
+    const auto woke = freed_.wait_until(lock, deadline);
+    --waiters_;
+    if (woke == std::cv_status::timeout && idle_.empty() && open_ >= max) {
       return common::Status::error("account " + account_ + ": all " + std::to_string(max) +
                                    " IMAP connections are busy (pool_max_per_account)");
     }
@@ -163,6 +166,11 @@ void ConnectionPool::shutdown() {
 unsigned ConnectionPool::size() {
   std::lock_guard<std::mutex> lock(mu_);
   return open_;
+}
+
+unsigned ConnectionPool::waiters() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return waiters_;
 }
 
 unsigned ConnectionPool::idleCount() {

@@ -67,6 +67,7 @@ class ConnectionPool {
 
   unsigned size();     // open connections, idle and on loan
   unsigned idleCount();
+  unsigned waiters();  // acquire() calls waiting for a connection right now
   const std::string& account() const { return account_; }
 
  private:
@@ -85,6 +86,7 @@ class ConnectionPool {
   std::condition_variable freed_;
   std::vector<Idle> idle_;
   unsigned open_ = 0;  // idle + on loan + being connected
+  unsigned waiters_ = 0;
   bool closed_ = false;
 };
 

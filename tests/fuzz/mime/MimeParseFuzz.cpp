@@ -1,7 +1,8 @@
 // libFuzzer entry: any bytes through parseMessage and, when they parse, editMessage and a
-// diff of the two versions. Crashes, leaks and UB are the findings; results are not checked.
+// diff of the two versions. Crashes, leaks, UB and an edit that does not read back are findings.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,15 @@
 #include "mime/MessageEditor.h"
 #include "mime/MessageParser.h"
 #include "mime/UnifiedDiff.h"
+
+namespace {
+// A header value is read back without the whitespace at its ends (RFC 5322 unfolding).
+std::string trimmed(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
@@ -18,8 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       summary->text.empty() ? std::nullopt : std::optional<std::string>("edited body \xc3\xa9\n" + summary->text);
   auto edited = mg::mime::editMessage(raw, std::string("Edited: ") + summary->subject, text);
   if (edited) {
+    // parse → edit → parse is stable: the edited message parses, with the subject and text
+    // that were set.
     auto reparsed = mg::mime::parseMessage(*edited);
-    (void)reparsed;
+    if (!reparsed) std::abort();
+    if (trimmed(reparsed->subject) != trimmed(std::string("Edited: ") + summary->subject)) std::abort();
+    if (text && !reparsed->textTruncated && reparsed->text.find("edited body \xc3\xa9") == std::string::npos) std::abort();
     if (raw.size() < 64 * 1024) (void)mg::mime::unifiedDiff(raw, *edited, "original", "edited");
   }
   return 0;

@@ -552,6 +552,21 @@ def reply_id(text):
     return int(m.group(1)) if m else None
 
 
+def delivery_barrier(gate, sink, release=True, subject="barrier"):
+    """A positive sign that the gate's delivery path ran after everything the test did before:
+    a fresh message, released now (or passed by the gate's own rules when release is False),
+    arrives at the sink. Only after it may a test assert that something else did *not* arrive.
+    Returns the dumps then at the sink."""
+    subject = "%s %d" % (subject, time.monotonic_ns())
+    mid = submit(gate, make_message(subject))
+    if release:
+        r = gate.release(mid)
+        if r.status != 200:
+            raise AssertionError("barrier release answered %d: %s" % (r.status, r.body[:300]))
+    poll(lambda: sink.dumps_with(("Subject: " + subject).encode()), 10.0, what="the barrier message at smtp-sink")
+    return sink.dumps()
+
+
 def make_message(subject, body=b"hello\r\n", sender="sender@lan.test", to="rcpt@example.org",
                  extra_headers=b""):
     if isinstance(body, str):

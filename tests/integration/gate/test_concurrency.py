@@ -4,7 +4,7 @@ import threading
 import time
 import unittest
 
-from harness import GateTestCase, make_message, sink_form, submit
+from harness import GateTestCase, delivery_barrier, make_message, sink_form, submit
 
 
 def hammer(n, fn):
@@ -49,8 +49,8 @@ class ConcurrencyTest(GateTestCase):
                 self.assertEqual(r.content_type, "application/problem+json", r)
         self.assertEqual(self.gate.message(mid)["status"], "released")
         self.sink.wait_dumps(1)
-        time.sleep(1.0)
-        dumps = self.sink.dumps()
+        delivery_barrier(self.gate, self.sink)  # every release call has returned; the barrier came after
+        dumps = self.sink.dumps_with(b"Subject: release race\n")
         self.assertEqual(len(dumps), 1, "delivered %d times" % len(dumps))
         self.assertEqual(dumps[0].content, sink_form(msg))
         # Every later release is a no-op that says so.
@@ -65,8 +65,8 @@ class ConcurrencyTest(GateTestCase):
         releases_ok = [r for i, r in enumerate(results) if i % 2 == 0 and r.status == 200]
         discards_ok = [r for i, r in enumerate(results) if i % 2 == 1 and r.status == 200]
         self.assertTrue(all(r.status in (200, 409) for r in results), results)
-        time.sleep(1.5)
-        delivered = len(self.sink.dumps())
+        delivery_barrier(self.gate, self.sink)
+        delivered = len(self.sink.dumps_with(b"Subject: release vs discard\n"))
         if final == "released":
             self.assertEqual(delivered, 1)
             self.assertEqual(discards_ok, [], "a discard reported success but the mail was released")

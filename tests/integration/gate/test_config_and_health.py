@@ -193,9 +193,7 @@ class ShutdownTest(GateTestCase):
         cfg = g.api_json("GET", "/healthz/config")
         self.assertEqual(cfg["ok"], False)
         self.assertIn("smtp.not_a_key", [p["key"] for p in cfg["problems"]])
-        t0 = time.monotonic()
-        self.assertEqual(g.stop(timeout=10), 0, g.log_tail())
-        self.assertLess(time.monotonic() - t0, 10)
+        self.assertEqual(g.stop(timeout=10), 0, g.log_tail())  # stop() fails the test when it hangs
         self.assertNotRegex(g.log_text(), NO_CRASH_TEXT)
 
 

@@ -3,7 +3,7 @@ against the real mailgated and a real smtp-sink upstream."""
 import time
 import unittest
 
-from harness import (GateTestCase, RawSmtp, dot_stuff, make_message, parse_trace, reply_id, send_raw, sink_form, submit,
+from harness import (GateTestCase, RawSmtp, delivery_barrier, dot_stuff, make_message, parse_trace, reply_id, send_raw, sink_form, submit,
                      wait_one_by_subject)
 
 # A body with every DATA hazard: lines starting with "." (one, two, a lone dot), 8-bit bytes,
@@ -71,8 +71,9 @@ class HoldReleaseTest(GateTestCase):
         r = self.gate.release(mid)
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["already_released"], True)
-        time.sleep(0.5)
-        self.assertEqual(len(self.sink.dumps()), 1)
+        dumps = delivery_barrier(self.gate, self.sink)
+        self.assertEqual(len(dumps), 2)  # the first release and the barrier, nothing more
+        self.assertEqual(len(self.sink.dumps_with(b"Subject: hold-release byte check\n")), 1)
 
     def test_smtplib_message_with_dot_lines_released_identical(self):
         # smtplib does the dot-stuffing itself; the upstream must see the unstuffed text.
@@ -107,10 +108,9 @@ class HoldReleaseTest(GateTestCase):
         # The sink works (the kept one arrives) but the discarded one never does.
         self.assertEqual(self.gate.release(id_kept).status, 200)
         self.sink.wait_dumps(1)
-        time.sleep(0.5)
-        subjects = [d.message for d in self.sink.dumps()]
-        self.assertEqual(len(subjects), 1)
-        self.assertIn(b"Subject: keep me\n", subjects[0])
+        dumps = delivery_barrier(self.gate, self.sink)
+        self.assertEqual(len(dumps), 2)  # the kept one and the barrier
+        self.assertEqual(len(self.sink.dumps_with(b"Subject: keep me\n")), 1)
         self.assertEqual(self.sink.dumps_with(b"discard me"), [])
 
     def test_release_unknown_id_is_404_problem(self):
@@ -128,9 +128,11 @@ class HoldReleaseTest(GateTestCase):
         d = self.sink.wait_dumps(1, timeout=10)
         self.assertEqual(d[0].content, sink_form(passing))
         self.gate.wait_status(pid, "relayed", timeout=10)
+        # Another pass message relayed after the held one was accepted: the relay worker ran.
+        dumps = delivery_barrier(self.gate, self.sink, release=False, subject="newsletter barrier")
         self.assertEqual(self.gate.message(hid)["status"], "held")
-        time.sleep(0.5)
-        self.assertEqual(len(self.sink.dumps()), 1, "only the pass mail may leave without a release")
+        self.assertEqual(len(dumps), 2, "only the pass mail may leave without a release")
+        self.assertEqual(self.sink.dumps_with(b"private note"), [])
 
 
 class DefaultPassTest(GateTestCase):
@@ -150,8 +152,9 @@ class DefaultPassTest(GateTestCase):
         submit(gate, make_message("Invoice 7"))
         held = gate.messages("held")
         self.assertEqual([m["subject"] for m in held], ["Invoice 7"])
-        time.sleep(0.5)
-        self.assertEqual(len(sink.dumps()), 1)
+        dumps = delivery_barrier(gate, sink, release=False)  # passed by default, after Invoice 7
+        self.assertEqual(len(dumps), 2)
+        self.assertEqual(sink.dumps_with(b"Invoice 7"), [])
 
 
 if __name__ == "__main__":

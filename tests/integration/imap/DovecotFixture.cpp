@@ -1,5 +1,6 @@
 #include "DovecotFixture.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -123,7 +124,19 @@ void DovecotFixture::addUser(const std::string& user, const std::string& passwor
     }
   }
   lines += user + ":{PLAIN}" + password + "::::::\n";
-  writeFile(dir_ + "/passwd", lines);
+  const std::string path = dir_ + "/passwd";
+  struct stat before {};
+  const bool existed = ::stat(path.c_str(), &before) == 0;
+  writeFile(path, lines);
+  // Dovecot rereads a passwd-file when its mtime changes, seen at a second's resolution: a
+  // rewrite within the second of the last one must still look changed, so the new mtime is
+  // set one second past the old one instead of waiting for the clock.
+  struct stat after {};
+  if (existed && ::stat(path.c_str(), &after) == 0 && after.st_mtim.tv_sec <= before.st_mtim.tv_sec) {
+    struct timespec times[2] = {after.st_atim, before.st_mtim};
+    times[1].tv_sec += 1;
+    ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+  }
 }
 
 void DovecotFixture::start() {

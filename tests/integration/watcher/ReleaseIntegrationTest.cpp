@@ -64,9 +64,9 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
   const auto out = port_->deliver(again);
   EXPECT_TRUE(out.delivered) << out.reason;
   EXPECT_EQ(count("INBOX"), 1u);
-  pool_->wake(accountId_);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  EXPECT_EQ(messages().size(), 1u);  // the edited copy in INBOX is not taken again
+  ASSERT_GT(appendBarrier(accountId_), 0u) << capturedLog();  // the watcher looked past the copy
+  EXPECT_EQ(messages().size(), 2u);  // the edited copy in INBOX is not taken again (+ the barrier)
+  EXPECT_EQ(count("INBOX"), 1u);
 }
 
 TEST_P(ReleaseTest, DiscardRemovesItFromQuarantine) {
@@ -107,10 +107,13 @@ TEST_P(ReleaseTest, DeletedQuarantineFolderFailsTheReleaseUntilItIsBack) {
 TEST_P(ReleaseTest, RefusedLoginFailsTheReleaseWithAReasonUntilFixed) {
   const int64_t id = holdOne("login will fail");
   ASSERT_GT(id, 0);
-  // Dovecot rereads its passwd-file when the file's mtime changes, which has a resolution of
-  // a second: a change within the second of the last read could go unseen.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   server_->addUser(kUser, "another-password-entirely");
+  // Dovecot looks at its passwd-file at most once a second: the change is in effect once a
+  // fresh login with the old password is refused (the server's own answer, not a sleep).
+  ASSERT_TRUE(waitFor([&] {
+    imap::ImapClient probe(server_->clientOptions());
+    return probe.connect().ok() && !probe.login(kUser, kPassword).ok();
+  }));
   accounts::AccountChanges c;
   c.quarantineFolder = "Quarantine";  // any update restarts the account's watcher and pool
   ASSERT_TRUE(accounts_->update(accountId_, c, "tester").ok());

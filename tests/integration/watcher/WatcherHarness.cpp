@@ -227,6 +227,20 @@ bool WatcherTest::waitForHeld(size_t n, int timeoutMs) {
   return waitFor([&] { return messages("held").size() >= n; }, timeoutMs);
 }
 
+bool WatcherTest::waitScannedPast(int64_t accountId, uint32_t uid, int timeoutMs) {
+  return waitFor([&] {
+    auto p = positions_->get(accountId);
+    return p && p->lastUid >= int64_t(uid);
+  }, timeoutMs);
+}
+
+uint32_t WatcherTest::appendBarrier(int64_t accountId) {
+  auto a = appendToInbox("barrier", uniqueId("barrier"));
+  if (!a.ok() || a->uid == 0) return 0;
+  pool_->wake(accountId);
+  return waitScannedPast(accountId, a->uid) ? a->uid : 0;
+}
+
 int WatcherTest::notificationsOfType(const std::string& type) {
   int n = 0;
   for (const auto& x : notifications_->list(false, 500)) n += x.type == type ? 1 : 0;

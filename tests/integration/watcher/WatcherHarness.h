@@ -61,6 +61,12 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
 
   std::vector<store::MessageRecord> messages(const std::string& status = "");
   bool waitForHeld(size_t n, int timeoutMs = 10'000);
+  // The positive sign that the watcher looked at every INBOX message up to `uid`: its saved
+  // position (written only after a batch is moved and recorded) reached it.
+  bool waitScannedPast(int64_t accountId, uint32_t uid, int timeoutMs = 10'000);
+  // Appends a plain message and waits until the watcher scanned past it: whatever arrived
+  // before it has been looked at. Its UID, or 0 on failure. (In intercept "all" it is held.)
+  uint32_t appendBarrier(int64_t accountId);
   int notificationsOfType(const std::string& type);
 
   mg::test::TempDir dir_;

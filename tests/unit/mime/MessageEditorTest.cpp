@@ -76,6 +76,44 @@ TEST(MessageEditorTest, NonAsciiSubjectIsRfc2047Encoded) {
   EXPECT_EQ(parsed->subject, "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac");
 }
 
+TEST(MessageEditorTest, ALongNonAsciiSubjectReadsBackWhole) {
+  // Long enough for several encoded-words: GMime's own B-encoding of it read back only the
+  // first word (found by the MIME fuzz target's parse → edit → parse property).
+  std::string subject = "hello ";
+  for (int i = 0; i < 80; ++i) subject += "\xc3\x87";  // Ç
+  subject += " \xf0\x9f\x93\xa7 end";                // a 4-byte character too
+  auto edited = editMessage(crlf(test::kPlain), subject, std::nullopt);
+  ASSERT_TRUE(edited.ok()) << edited.errorMessage();
+  auto parsed = parseMessage(*edited);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->subject, subject);
+  const std::string headers = edited->substr(0, edited->find("\r\n\r\n"));
+  size_t at = 0;
+  while ((at = headers.find("=?", at)) != std::string::npos) {  // every word within RFC 2047's 75
+    const size_t end = headers.find("?=", at + 10);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_LE(end + 2 - at, 75u) << headers;
+    at = end + 2;
+  }
+}
+
+TEST(MessageEditorTest, ASubjectThatLooksLikeAnEncodedWordStaysLiteral) {
+  auto edited = editMessage(crlf(test::kPlain), std::string("price =?x?= 5_ ok"), std::nullopt);
+  ASSERT_TRUE(edited.ok()) << edited.errorMessage();
+  auto parsed = parseMessage(*edited);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->subject, "price =?x?= 5_ ok");
+}
+
+TEST(MessageEditorTest, AHeaderBlockWithoutALineBreakGetsOneBeforeTheNewSubject) {
+  auto edited = editMessage("From: a@example.org", std::string("new"), std::nullopt);  // no CRLF at all
+  ASSERT_TRUE(edited.ok()) << edited.errorMessage();
+  auto parsed = parseMessage(*edited);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->subject, "new");
+  EXPECT_EQ(parsed->from, "a@example.org");
+}
+
 TEST(MessageEditorTest, SubjectWithNewlinesCannotInjectHeaders) {
   auto edited = editMessage(crlf(test::kPlain), std::string("hi\r\nBcc: victim@example.com"), std::nullopt);
   ASSERT_TRUE(edited.ok()) << edited.errorMessage();

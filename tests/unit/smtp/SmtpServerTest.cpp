@@ -182,9 +182,9 @@ TEST_F(SmtpServerTest, CommandAndDataTimeouts) {
   {
     Client c(server->port());
     c.reply();
-    const auto t0 = std::chrono::steady_clock::now();
+    // Alive and answering until it goes quiet: the 421 comes from the idle timer, not at once.
+    EXPECT_EQ(c.code("NOOP"), "250 2.0.0");
     EXPECT_EQ(c.reply(), "421 4.4.2 gate.test Error: timeout exceeded");
-    EXPECT_GE(std::chrono::steady_clock::now() - t0, 900ms);
     EXPECT_EQ(c.reply(), "");
   }
   {
@@ -245,10 +245,11 @@ TEST_F(SmtpServerTest, StopClosesIdleSessionsWith421) {
   Client c(server->port());
   c.reply();
   EXPECT_EQ(c.code("EHLO c"), "250 SMTPU");
-  const auto t0 = std::chrono::steady_clock::now();
-  server->stop(5s);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  // A grace far longer than any test may run: stop() must not wait for it when no
+  // transaction is under way. Were it to, join() would hang and ctest's timeout fail the test.
+  std::thread stopper([&] { server->stop(3600s); });
   EXPECT_EQ(c.reply().substr(0, 9), "421 4.3.2");
+  stopper.join();
   EXPECT_FALSE(server->running());
   server->stop();  // twice is fine
 }
@@ -259,8 +260,11 @@ TEST_F(SmtpServerTest, StopLetsATransactionFinish) {
   c.reply();
   c.write("EHLO c\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
   for (int i = 0; i < 4; ++i) c.reply();
-  std::thread stopper([&] { server->stop(5s); });
-  std::this_thread::sleep_for(200ms);
+  Client idle(server->port());
+  EXPECT_EQ(idle.reply().substr(0, 3), "220");
+  std::thread stopper([&] { server->stop(3600s); });
+  // The idle session's 421 is the proof that the stop is under way before the body is sent.
+  EXPECT_EQ(idle.reply().substr(0, 9), "421 4.3.2");
   c.write("late body\r\n.\r\n");
   EXPECT_EQ(c.reply(), "250 2.0.0 Ok: held as 1");
   EXPECT_EQ(c.reply().substr(0, 9), "421 4.3.2");  // then the session is closed

@@ -59,12 +59,15 @@ TEST(AccountWatcherTest, RepeatedFailuresOpenTheCircuitAndNotifyOnce) {
   EXPECT_EQ(m.value("mailgate_watcher_circuit_open", {{"account", "unit-down"}}), 1.0);
   EXPECT_EQ(m.value("mailgate_watcher_up", {{"account", "unit-down"}}), 0.0);
   EXPECT_EQ(m.value("mailgate_watcher_failures_total", {{"account", "unit-down"}}), 3.0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  int offline = 0;
-  for (const auto& n : notifications->list(false, 50)) offline += n.type == "watcher_offline" ? 1 : 0;
-  EXPECT_EQ(offline, 1);
-  w.stop();
+  auto offline = [&] {
+    int n = 0;
+    for (const auto& x : notifications->list(false, 50)) n += x.type == "watcher_offline" ? 1 : 0;
+    return n;
+  };
+  ASSERT_TRUE(waitFor([&] { return offline() >= 1; }));  // told after the state changes
+  w.stop();  // joins the watcher's thread: whatever it was going to notify, it has
   EXPECT_EQ(w.status().state, "stopped");
+  EXPECT_EQ(offline(), 1);
 }
 
 }  // namespace

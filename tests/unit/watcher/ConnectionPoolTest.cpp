@@ -56,12 +56,12 @@ TEST(ConnectionPoolTest, AWaiterGetsTheSlotOfAReturnedLease) {
   CountingFactory f;
   common::ManualClock clock;
   auto opts = smallPool(1);
-  opts.waitMillis = 5000;
+  opts.waitMillis = 600'000;  // only the returned lease can end the wait before ctest gives up
   ConnectionPool pool("acct-wait", f.factory(), opts, clock);
   auto a = pool.acquire();
   ASSERT_TRUE(a.ok());
   std::thread t([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (pool.waiters() == 0) std::this_thread::yield();  // the acquire() below is waiting
     a = common::Result<ConnectionPool::Lease>::error("given back");  // destroys the lease
   });
   auto b = pool.acquire();
