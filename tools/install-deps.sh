@@ -14,7 +14,9 @@
 # libmariadb-dev (not Multi-Arch: same). So the POCO *runtime* libraries of the foreign arch
 # come from apt as usual, and libpoco-dev:<arch> (headers, .so links, CMake config) plus the
 # matching runtime .debs are unpacked with `dpkg -x` into build/sysroot-<arch>, which the
-# toolchain file puts first on CMAKE_FIND_ROOT_PATH. Nothing is unpacked outside build/.
+# toolchain file puts first on CMAKE_FIND_ROOT_PATH. Courier-IMAP (a test peer that conflicts
+# with dovecot-imapd) is unpacked the same way into build/peers/courier. Nothing is unpacked
+# outside build/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,7 +49,12 @@ HOST_PKGS=(
   libsystemd-dev libsqlite3-dev libgtest-dev libgmock-dev googletest
   python3 swaks postfix dovecot-imapd dbus openssl sqlite3
   clang libclang-rt-14-dev
+  libidn12 libgamin0 libgdbm6
 )
+# Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
+# courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into
+# build/peers/courier; the libraries above are what its imapd links besides these.
+COURIER_DEBS=(courier-imap courier-base courier-authlib libcourier-unicode4)
 # POCO libraries the project links (one list: apt installs their runtime for the foreign
 # arch, and the sysroot overlay gets their .debs). Util needs XML and JSON.
 POCO_LIBS=(foundation util xml json net netssl crypto data datasqlite)
@@ -166,5 +173,25 @@ for a in "${want_arches[@]}"; do
     || { echo "install-deps: overlay for $a has no PocoConfig.cmake" >&2; exit 1; }
   echo "$ver" > "$stamp"
 done
+
+# Courier for the tests: unpacked at the version apt offers, once per version.
+courier="$ROOT/build/peers/courier"
+courier_ver="$(apt-cache policy courier-imap 2>/dev/null | sed -n 's/^  Candidate: //p')"
+if [ -n "$courier_ver" ] && [ "$courier_ver" != "(none)" ] && \
+   { [ ! -f "$courier/.mailgate-courier-version" ] || [ "$(cat "$courier/.mailgate-courier-version")" != "$courier_ver" ]; }; then
+  log "unpacking Courier-IMAP $courier_ver into ${courier#"$ROOT"/}"
+  rm -rf "$courier"
+  dl="$(mktemp -d)"
+  chmod 777 "$dl"
+  (cd "$dl" && apt-get download -q "${COURIER_DEBS[@]}" >/dev/null)
+  mkdir -p "$courier"
+  for deb in "$dl"/*.deb; do dpkg -x "$deb" "$courier"; done
+  rm -rf "$dl"
+  test -x "$courier/usr/bin/imapd" || { echo "install-deps: Courier unpack has no usr/bin/imapd" >&2; exit 1; }
+  echo "$courier_ver" > "$courier/.mailgate-courier-version"
+elif [ -z "$courier_ver" ] || [ "$courier_ver" = "(none)" ]; then
+  echo "install-deps: courier-imap is not available from apt; the Courier tests will fail" >&2
+  exit 1
+fi
 
 log "ready (host${want_arches[*]:+ + ${want_arches[*]}})"

@@ -12,6 +12,7 @@
 #include "common/Status.h"
 #include "imap/ClientOptions.h"
 #include "imap/ImapTypes.h"
+#include "TestImapServer.h"
 
 namespace mg::imap::test {
 
@@ -29,27 +30,27 @@ struct DovecotOptions {
   std::vector<std::string> extraConfig;  // appended verbatim to dovecot.conf
 };
 
-class DovecotFixture {
+class DovecotFixture : public TestImapServer {
  public:
   // Root and /usr/sbin/dovecot are required; tests GTEST_SKIP() without them.
   static bool available();
 
   explicit DovecotFixture(DovecotOptions options = {});  // starts it; throws if it cannot
-  ~DovecotFixture();
+  ~DovecotFixture() override;
   DovecotFixture(const DovecotFixture&) = delete;
   DovecotFixture& operator=(const DovecotFixture&) = delete;
 
   // Adds (or changes) a passwd-file user; Dovecot rereads the file on the next login.
   void addUser(const std::string& user, const std::string& password);
 
-  const std::string& host() const { return host_; }
-  uint16_t port() const { return port_; }
+  const std::string& host() const override { return host_; }
+  uint16_t port() const override { return port_; }
   uint16_t tlsPort() const { return tlsPort_; }  // 0 without tls
   const DovecotOptions& options() const { return options_; }
   // Client options for this server (tls = none, 5 s timeout); adjust as needed.
-  ClientOptions clientOptions() const;
+  ClientOptions clientOptions() const override;
   // "Quarantine" or "INBOX.Quarantine": the full name a folder gets in this layout.
-  std::string folder(const std::string& name) const;
+  std::string folder(const std::string& name) const override;
 
   void stop();     // kills the whole process group; data stays
   void start();    // same config, port and data
@@ -59,7 +60,7 @@ class DovecotFixture {
   // Another client's actions, on their own connection (login, act, logout).
   common::Result<AppendResult> appendAs(const std::string& user, const std::string& password,
                                         const std::string& mailbox, const std::string& message,
-                                        const std::vector<std::string>& flags = {});
+                                        const std::vector<std::string>& flags = {}) override;
   common::Status deleteFolderAs(const std::string& user, const std::string& password, const std::string& mailbox);
 
   const std::string& dir() const { return dir_; }

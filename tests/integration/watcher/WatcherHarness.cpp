@@ -82,13 +82,19 @@ bool waitFor(const std::function<bool()>& cond, int timeoutMs) {
 
 std::string capturedLog() { return capture()->text(); }
 
-void WatcherTest::SetUp() {
-  capture();
+void WatcherTest::startServer() {
   if (!DovecotFixture::available()) GTEST_SKIP() << "needs root and /usr/sbin/dovecot";
   DovecotOptions o = serverOptions();
   o.layout = layout();
   server_ = std::make_unique<DovecotFixture>(o);
   server_->addUser(kUser, kPassword);
+  peer_ = server_.get();
+}
+
+void WatcherTest::SetUp() {
+  capture();
+  startServer();
+  if (IsSkipped() || HasFatalFailure()) return;
 
   auto db = store::Database::open(dir_.file("mailgate.db"));
   ASSERT_TRUE(db.ok()) << db.errorMessage();
@@ -112,7 +118,7 @@ void WatcherTest::SetUp() {
 void WatcherTest::TearDown() {
   if (pool_) pool_->stop();
   pool_.reset();
-  if (!server_) return;
+  if (!peer_) return;
   // The account password never reaches the database files or the logs.
   for (const char* f : {"mailgate.db", "mailgate.db-wal", "mailgate.db-shm"}) {
     EXPECT_EQ(readFile(dir_.file(f)).find(kPassword), std::string::npos) << f << " contains the account password";
@@ -122,7 +128,7 @@ void WatcherTest::TearDown() {
 
 WatcherPoolOptions WatcherTest::poolOptions() const {
   WatcherPoolOptions o;
-  o.client = server_->clientOptions();
+  o.client = peer_->clientOptions();
   o.watcher.pollSeconds = 1;
   o.watcher.idleRenewSeconds = 3;
   o.watcher.failureThreshold = 3;
@@ -138,8 +144,8 @@ WatcherPoolOptions WatcherTest::poolOptions() const {
 int64_t WatcherTest::addAccount(const std::string& intercept) {
   accounts::AccountChanges c;
   c.name = "work";
-  c.host = server_->host();
-  c.port = server_->port();
+  c.host = peer_->host();
+  c.port = peer_->port();
   c.tls = "none";
   c.username = kUser;
   c.password = kPassword;
@@ -179,7 +185,7 @@ void WatcherTest::addRule(const std::string& name, const std::string& scope, rul
 }
 
 std::unique_ptr<imap::ImapClient> WatcherTest::inspector() {
-  auto c = std::make_unique<imap::ImapClient>(server_->clientOptions());
+  auto c = std::make_unique<imap::ImapClient>(peer_->clientOptions());
   auto s = c->connect();
   EXPECT_TRUE(s.ok()) << s.message();
   s = c->login(kUser, kPassword);
@@ -213,7 +219,7 @@ std::string WatcherTest::fetchOne(const std::string& mailbox, uint32_t uid) {
 
 common::Result<imap::AppendResult> WatcherTest::appendToInbox(const std::string& subject, const std::string& messageId,
                                                               const std::vector<std::string>& flags) {
-  return server_->appendAs(kUser, kPassword, "INBOX", imap::test::sampleMessage(subject, messageId), flags);
+  return peer_->appendAs(kUser, kPassword, "INBOX", imap::test::sampleMessage(subject, messageId), flags);
 }
 
 std::vector<store::MessageRecord> WatcherTest::messages(const std::string& status) {

@@ -39,6 +39,8 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
   void SetUp() override;
   void TearDown() override;
 
+  // Starts the test's IMAP server and sets peer_ (Dovecot by default, in server_).
+  virtual void startServer();
   virtual DovecotOptions serverOptions() const { return {}; }
   virtual NamespaceLayout layout() const { return GetParam(); }
   virtual WatcherPoolOptions poolOptions() const;
@@ -57,7 +59,7 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
   std::string fetchOne(const std::string& mailbox, uint32_t uid);  // the whole message
   common::Result<imap::AppendResult> appendToInbox(const std::string& subject, const std::string& messageId,
                                                    const std::vector<std::string>& flags = {});
-  std::string quarantineName() const { return server_->folder("Quarantine"); }
+  std::string quarantineName() const { return peer_->folder("Quarantine"); }
 
   std::vector<store::MessageRecord> messages(const std::string& status = "");
   bool waitForHeld(size_t n, int timeoutMs = 10'000);
@@ -71,6 +73,7 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
 
   mg::test::TempDir dir_;
   std::unique_ptr<DovecotFixture> server_;
+  imap::test::TestImapServer* peer_ = nullptr;  // the server the watcher talks to
   std::shared_ptr<store::Database> db_;
   std::shared_ptr<spool::Spool> spool_;
   std::shared_ptr<store::MessageRepository> messages_;
