@@ -113,7 +113,7 @@ int main() {
                                          notifier, &common::SystemClock::instance()},
                                         {});
   auto box = std::make_shared<const crypto::SecretBox>(crypto::DeviceKey::fromBytes(std::string(32, 'b')).value());
-  accounts::AccountService accounts(std::make_shared<store::AccountRepository>(db), audit, box);
+  accounts::AccountService accounts(std::make_shared<store::AccountRepository>(db), audit, box, nullptr);
   accounts::AccountChanges c;
   c.name = "bench";
   c.host = server.host();

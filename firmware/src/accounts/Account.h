@@ -30,6 +30,9 @@ struct AccountChanges {
   std::optional<int64_t> port;  // wide, so that 70000 is refused rather than wrapped
   std::optional<std::string> tls, username, password, quarantineFolder, intercept;
   std::optional<bool> enabled;
+  // Write-only: true asks the watcher's next start to take every message already in INBOX,
+  // once (by default only what arrives from the account's creation on is taken).
+  std::optional<bool> takeExisting;
 };
 
 enum class Failure { None, NotFound, Conflict, Invalid, Unusable };

@@ -17,7 +17,7 @@ Poco::Logger& log() { return common::logger("accounts"); }
 
 // What the audit log and the journal get: every setting but the password, whose change is
 // recorded only as a yes/no.
-std::string describe(const Account& a, std::optional<bool> passwordChanged) {
+std::string describe(const Account& a, std::optional<bool> passwordChanged, bool takeExisting = false) {
   Poco::JSON::Object o;
   o.set("id", static_cast<Poco::Int64>(a.id));
   o.set("name", a.name);
@@ -29,6 +29,7 @@ std::string describe(const Account& a, std::optional<bool> passwordChanged) {
   o.set("intercept", a.intercept);
   o.set("enabled", a.enabled);
   if (passwordChanged) o.set("password_changed", *passwordChanged);
+  if (takeExisting) o.set("take_existing", true);
   std::ostringstream ss;
   o.stringify(ss);
   return ss.str();
@@ -70,8 +71,19 @@ AccountResult failed(Failure f, std::string detail) { return AccountResult{f, st
 
 AccountService::AccountService(std::shared_ptr<store::AccountRepository> accounts,
                                std::shared_ptr<store::AuditRepository> audit,
-                               std::shared_ptr<const crypto::SecretBox> secrets, const common::Clock* clock)
-    : accounts_(std::move(accounts)), audit_(std::move(audit)), secrets_(std::move(secrets)), clock_(clock) {}
+                               std::shared_ptr<const crypto::SecretBox> secrets,
+                               std::shared_ptr<store::WatcherStateRepository> positions, const common::Clock* clock)
+    : accounts_(std::move(accounts)),
+      audit_(std::move(audit)),
+      positions_(std::move(positions)),
+      secrets_(std::move(secrets)),
+      clock_(clock) {}
+
+bool AccountService::requestTakeExisting(int64_t accountId) {
+  // Before notify(): the watcher that the change (re)starts finds the request.
+  if (!positions_) return false;
+  return positions_->requestTakeExisting(accountId, clock_->nowMillis());
+}
 
 std::string AccountService::associatedData(int64_t accountId) {
   return "mailgate-account-password:" + std::to_string(accountId);
@@ -126,7 +138,8 @@ AccountResult AccountService::create(const AccountChanges& changes, const std::s
       return failed(Failure::Conflict, "an account named '" + common::sanitize(a.name) + "' exists already");
   }
   a.id = record.id;
-  audit(actor, "account.create", describe(a, std::nullopt));
+  const bool takeExisting = changes.takeExisting.value_or(false) && requestTakeExisting(a.id);
+  audit(actor, "account.create", describe(a, std::nullopt, takeExisting));
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"account.create", 0, a.name},
                    "account " + std::to_string(a.id) + " '" + common::sanitize(a.name) + "' created by " + actor +
                        ": " + common::sanitize(a.username) + "@" + common::sanitize(a.host) + ":" +
@@ -167,7 +180,8 @@ AccountResult AccountService::update(int64_t id, const AccountChanges& changes, 
         return failed(Failure::Conflict, "an account named '" + common::sanitize(a.name) + "' exists already");
     }
   }
-  audit(actor, "account.update", describe(a, changes.password.has_value()));
+  const bool takeExisting = changes.takeExisting.value_or(false) && requestTakeExisting(id);
+  audit(actor, "account.update", describe(a, changes.password.has_value(), takeExisting));
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"account.update", 0, a.name},
                    "account " + std::to_string(id) + " '" + common::sanitize(a.name) + "' changed by " + actor +
                        (changes.password ? " (new password)" : ""));

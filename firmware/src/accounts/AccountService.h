@@ -17,6 +17,7 @@
 #include "crypto/SecretBox.h"
 #include "store/AccountRepository.h"
 #include "store/AuditRepository.h"
+#include "store/WatcherStateRepository.h"
 
 namespace mg::accounts {
 
@@ -36,8 +37,10 @@ struct TestReport {
 
 class AccountService {
  public:
+  // `positions` (the watchers' state) takes a take_existing request; may be null (no watchers).
   AccountService(std::shared_ptr<store::AccountRepository> accounts, std::shared_ptr<store::AuditRepository> audit,
                  std::shared_ptr<const crypto::SecretBox> secrets,
+                 std::shared_ptr<store::WatcherStateRepository> positions,
                  const common::Clock* clock = &common::SystemClock::instance());
 
   std::vector<Account> list();
@@ -70,9 +73,11 @@ class AccountService {
   static Account view(const store::AccountRecord& r);
   void audit(const std::string& actor, const std::string& action, const std::string& details);
   void notify(int64_t accountId);
+  bool requestTakeExisting(int64_t accountId);
 
   std::shared_ptr<store::AccountRepository> accounts_;
   std::shared_ptr<store::AuditRepository> audit_;
+  std::shared_ptr<store::WatcherStateRepository> positions_;
   std::shared_ptr<const crypto::SecretBox> secrets_;
   const common::Clock* clock_;
   std::mutex changeMu_;  // read-modify-write of one account at a time (PATCH merges)

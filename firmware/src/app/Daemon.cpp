@@ -61,7 +61,8 @@ common::Status Daemon::openStorage() {
   users_ = std::make_shared<store::UserRepository>(db_);
   audit_ = std::make_shared<store::AuditRepository>(db_);
   notifications_ = std::make_shared<store::NotificationRepository>(db_);
-  accounts_ = std::make_shared<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit_, secrets_);
+  accounts_ = std::make_shared<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit_, secrets_,
+                                                         std::make_shared<store::WatcherStateRepository>(db_));
   return common::Status::success();
 }
 

@@ -1,5 +1,7 @@
 #include "imap/SearchCriteria.h"
 
+#include "imap/InternalDate.h"
+
 namespace mg::imap {
 
 SearchCriteria& SearchCriteria::uids(const UidSet& set) {
@@ -23,6 +25,14 @@ SearchCriteria& SearchCriteria::header(std::string_view name, std::string_view v
 }
 
 SearchCriteria& SearchCriteria::deleted(bool yes) { return key(yes ? "DELETED" : "UNDELETED"); }
+
+SearchCriteria& SearchCriteria::since(int64_t unixSeconds) {
+  // RFC 3501 date: "1-Dec-2026"; formatInternalDate gives "01-Dec-2026 10:00:00 +0000".
+  const std::string dateTime = formatInternalDate(unixSeconds < 0 ? 0 : unixSeconds);
+  std::string date = dateTime.substr(0, dateTime.find(' '));
+  if (!date.empty() && date[0] == '0') date.erase(0, 1);
+  return key("SINCE " + date);
+}
 
 SearchCriteria& SearchCriteria::key(std::string_view searchKey) {
   command_.raw(searchKey);

@@ -18,6 +18,7 @@ class SearchCriteria {
   SearchCriteria& unkeyword(std::string_view flag);         // UNKEYWORD $MailgateReleased
   SearchCriteria& header(std::string_view name, std::string_view value);  // HEADER Message-ID "<x@y>"
   SearchCriteria& deleted(bool yes);                        // DELETED / UNDELETED
+  SearchCriteria& since(int64_t unixSeconds);               // SINCE 1-Dec-2026 (the UTC day)
   SearchCriteria& key(std::string_view searchKey);          // any other key, as protocol text
 
   bool empty() const { return command_.segments().empty(); }

@@ -143,6 +143,15 @@ const std::vector<std::vector<std::string>>& migrations() {
           "ALTER TABLE messages ADD COLUMN parsed INTEGER NOT NULL DEFAULT 1",
           "ALTER TABLE messages ADD COLUMN content_note TEXT NOT NULL DEFAULT ''",
       },
+      // v5: where a watcher starts without a gap. Below floor_until_uid only INBOX mail with an
+      // INTERNALDATE at or after floor_at (ms) is taken: mail that was there before the account
+      // was added (or before the last heartbeat, after a UIDVALIDITY change) stays. take_existing
+      // asks the next start to take all INBOX mail once.
+      {
+          "ALTER TABLE watcher_state ADD COLUMN floor_at INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE watcher_state ADD COLUMN floor_until_uid INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE watcher_state ADD COLUMN take_existing INTEGER NOT NULL DEFAULT 0",
+      },
   };
   return kMigrations;
 }

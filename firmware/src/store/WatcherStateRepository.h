@@ -15,7 +15,11 @@ struct WatcherState {
   int64_t accountId = 0;
   int64_t uidValidity = 0;
   int64_t lastUid = 0;
-  int64_t updatedAt = 0;  // ms since epoch
+  int64_t updatedAt = 0;  // ms since epoch: the last position saved, or the last heartbeat kept
+  // Up to floorUntilUid, only mail with an INTERNALDATE at or after floorAt (ms) is taken; 0: no floor.
+  int64_t floorAt = 0;
+  int64_t floorUntilUid = 0;
+  bool takeExisting = false;  // the next start takes every INBOX message once
 };
 
 class WatcherStateRepository {
@@ -24,8 +28,14 @@ class WatcherStateRepository {
 
   // nullopt: the watcher never saved a position for this account.
   std::optional<WatcherState> get(int64_t accountId);
-  // Insert or replace. False when the account does not exist (it was deleted meanwhile).
-  bool set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis);
+  // Insert or replace (and so ends a take_existing request). False when the account does not
+  // exist (it was deleted meanwhile).
+  bool set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis, int64_t floorAt = 0,
+           int64_t floorUntilUid = 0);
+  // Keeps the last heartbeat: only updated_at changes.
+  bool touch(int64_t accountId, int64_t atMillis);
+  // The next start of the account's watcher takes every INBOX message once.
+  bool requestTakeExisting(int64_t accountId, int64_t atMillis);
   bool clear(int64_t accountId);
 
  private:

@@ -218,6 +218,7 @@ common::Status AccountWatcher::session() {
     auto activity = client.waitForActivity(wait);  // IDLE ends with DONE, also when interrupted
     if (!activity) return fail(activity.status());
     heartbeat();
+    scanner_.heartbeat();
     if (stop_) break;
     if (auto n = scanner_.scan(client, stop_); !n) return fail(n.status());
   }

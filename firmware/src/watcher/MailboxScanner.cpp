@@ -32,7 +32,16 @@ MailboxScanner::MailboxScanner(WatchedAccount account, ScanDeps deps, ScanOption
 
 void MailboxScanner::savePosition(uint32_t lastUid) {
   lastUid_ = lastUid;
-  (void)deps_.positions->set(account_.id, uidValidity_, lastUid_, deps_.clock->nowMillis());
+  if (lastUid_ >= floorUntilUid_) floorAt_ = 0, floorUntilUid_ = 0;  // past the floor: it is done
+  heartbeatKeptAt_ = deps_.clock->nowMillis();
+  (void)deps_.positions->set(account_.id, uidValidity_, lastUid_, heartbeatKeptAt_, floorAt_, floorUntilUid_);
+}
+
+void MailboxScanner::heartbeat() {
+  const int64_t now = deps_.clock->nowMillis();
+  if (uidValidity_ == 0 || now - heartbeatKeptAt_ < kHeartbeatKeepMillis) return;
+  heartbeatKeptAt_ = now;
+  (void)deps_.positions->touch(account_.id, now);
 }
 
 common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string& quarantineFolder) {
@@ -41,21 +50,37 @@ common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string
   if (!inbox) return common::Status::error("INBOX is not selected");
   uidValidity_ = inbox->uidValidity;
   const auto saved = deps_.positions->get(account_.id);
-  if (saved && saved->uidValidity == uidValidity_) {
+  if (saved && saved->uidValidity == uidValidity_ && !saved->takeExisting) {
     lastUid_ = static_cast<uint32_t>(saved->lastUid);
+    floorAt_ = saved->floorAt;
+    floorUntilUid_ = static_cast<uint32_t>(saved->floorUntilUid);
+    heartbeatKeptAt_ = saved->updatedAt;
   } else {
+    // A start without a position for this INBOX: from UID 1, with a floor below today's
+    // newest UID so that only mail that arrived since `since` is taken there. No gap: mail
+    // that lands between adding the account and this SELECT (or while the server was down)
+    // is above the floor's date.
     uint32_t next = inbox->uidNext;
     if (next == 0) {  // the server did not say: the highest UID there is
       auto all = client.uidSearch(imap::SearchCriteria().all());
       if (!all) return all.status().withContext("finding the newest message in INBOX");
       next = all->empty() ? 1 : *std::max_element(all->begin(), all->end()) + 1;
     }
-    if (saved) {
-      common::logEvent(log(), Poco::Message::PRIO_WARNING, {"uidvalidity_changed", 0, account_.name},
-                       "INBOX UIDVALIDITY changed from " + std::to_string(saved->uidValidity) + " to " +
-                           std::to_string(uidValidity_) + "; resuming with new mail only");
+    int64_t since = account_.createdAt - kClockSkewMillis;
+    std::string why = "first start: taking INBOX mail that arrived since the account was added";
+    if (saved && saved->takeExisting) {
+      since = 0;
+      why = "take_existing: taking every message in INBOX once";
+    } else if (saved) {
+      since = saved->updatedAt - kClockSkewMillis;
+      why = "INBOX UIDVALIDITY changed from " + std::to_string(saved->uidValidity) + " to " +
+            std::to_string(uidValidity_) + "; taking mail that arrived since the last heartbeat";
     }
-    savePosition(next - 1);
+    common::logEvent(log(), saved && !saved->takeExisting ? Poco::Message::PRIO_WARNING : Poco::Message::PRIO_INFORMATION,
+                     {saved && !saved->takeExisting ? "uidvalidity_changed" : "watch_start", 0, account_.name}, why);
+    floorAt_ = since > 0 ? since : 0;
+    floorUntilUid_ = floorAt_ > 0 ? next - 1 : 0;
+    savePosition(0);
   }
   return locateUnplaced(client);
 }
@@ -133,14 +158,30 @@ bool MailboxScanner::wanted(const imap::FetchedMessage& m) {
 
 common::Result<size_t> MailboxScanner::scan(imap::ImapClient& client, const std::atomic<bool>& stop) {
   if (account_.intercept == "off") return size_t{0};
+  // Below the floor (a first start, a changed UIDVALIDITY) the server narrows by day (SINCE
+  // has a day's resolution, in the server's time zone: a day earlier is safe) and takeBatch()
+  // checks INTERNALDATE exactly; above it, every new message counts.
+  const bool floored = floorAt_ > 0 && lastUid_ < floorUntilUid_;
+  const uint32_t above = floored ? floorUntilUid_ : lastUid_;
+  std::vector<uint32_t> uids;
+  if (floored) {
+    auto recent = client.uidSearch(imap::SearchCriteria()
+                                       .uids(imap::UidSet::range(lastUid_ + 1, floorUntilUid_))
+                                       .since(floorAt_ / 1000 - 86'400)
+                                       .unkeyword(kReleasedKeyword)
+                                       .deleted(false));
+    if (!recent) return recent.status().withContext("searching INBOX for mail since the watcher's start");
+    for (uint32_t u : recent.value()) {
+      if (u > lastUid_ && u <= floorUntilUid_) uids.push_back(u);
+    }
+  }
   auto found = client.uidSearch(imap::SearchCriteria()
-                                    .uids(imap::UidSet::from(lastUid_ + 1))
+                                    .uids(imap::UidSet::from(above + 1))
                                     .unkeyword(kReleasedKeyword)
                                     .deleted(false));
   if (!found) return found.status().withContext("searching INBOX for new mail");
-  std::vector<uint32_t> uids;
   for (uint32_t u : found.value()) {
-    if (u > lastUid_) uids.push_back(u);  // "n:*" always includes the newest message
+    if (u > above) uids.push_back(u);  // "n:*" always includes the newest message
   }
   std::sort(uids.begin(), uids.end());
   size_t total = 0;
@@ -152,9 +193,11 @@ common::Result<size_t> MailboxScanner::scan(imap::ImapClient& client, const std:
     total += taken.size();
     savePosition(chunk.back());  // only after the batch is moved and placed
   }
-  // Nothing new at all (e.g. only released mail arrived): remember the newest UID anyway.
-  if (uids.empty() && !found->empty()) {
-    const uint32_t newest = *std::max_element(found->begin(), found->end());
+  // Nothing new at all (e.g. only released mail arrived, or nothing since the floor's date):
+  // remember the newest UID anyway; what the floor left out is done with.
+  if (uids.empty() && !stop.load()) {
+    uint32_t newest = above;
+    for (uint32_t u : found.value()) newest = std::max(newest, u);
     if (newest > lastUid_) savePosition(newest);
   }
   return total;
@@ -162,10 +205,14 @@ common::Result<size_t> MailboxScanner::scan(imap::ImapClient& client, const std:
 
 common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::vector<uint32_t>& chunk,
                                          std::vector<Taken>& taken) {
-  auto headers = client.uidFetch(imap::UidSet::of(chunk), imap::kFetchFlags | imap::kFetchSize | imap::kFetchHeader);
+  auto headers = client.uidFetch(imap::UidSet::of(chunk), imap::kFetchFlags | imap::kFetchSize | imap::kFetchHeader |
+                                                               imap::kFetchInternalDate);
   if (!headers) return headers.status().withContext("fetching headers");
   std::vector<const imap::FetchedMessage*> want;
   for (const auto& m : headers.value()) {
+    // Below the floor: only what arrived since (an INTERNALDATE that does not parse counts as
+    // new: better held once too many than missed).
+    if (belowFloor(m.uid) && m.internalTime && *m.internalTime * 1000 < floorAt_) continue;
     if (wanted(m)) want.push_back(&m);
   }
   size_t i = 0;

@@ -27,6 +27,7 @@ struct WatchedAccount {
   std::string username;
   std::string quarantineFolder = "Quarantine";
   std::string intercept = "rules";  // all | rules | off
+  int64_t createdAt = 0;  // ms: mail that arrived from then on (less kClockSkewMillis) is taken
 };
 
 struct ScanDeps {
@@ -45,15 +46,25 @@ class MailboxScanner {
  public:
   MailboxScanner(WatchedAccount account, ScanDeps deps, ScanOptions options = {});
 
-  // After SELECT INBOX: loads or establishes the position (a first start or a changed
-  // UIDVALIDITY begins at UIDNEXT: mail already there is not taken), then finds where
-  // recorded-but-unplaced messages went.
+  // The server's clock and ours may differ: INTERNALDATEs this much before the account was
+  // added (or before the last heartbeat) still count as "arrived since".
+  static constexpr int64_t kClockSkewMillis = 10 * 60'000;
+  // How often a heartbeat is kept in the store (for the floor after a UIDVALIDITY change):
+  // SD cards do not want a write at every IDLE renewal.
+  static constexpr int64_t kHeartbeatKeepMillis = 10 * 60'000;
+
+  // After SELECT INBOX: loads or establishes the position, then finds where recorded-but-
+  // unplaced messages went. A first start takes what arrived since the account was added
+  // (INTERNALDATE at or after createdAt - kClockSkewMillis), a changed UIDVALIDITY what
+  // arrived since the last heartbeat kept, a take_existing request everything, once.
   common::Status begin(imap::ImapClient& client, const std::string& quarantineFolder);
   // Takes every new message the account's intercept mode and the rules say to take.
   // Returns how many were taken. `stop` is checked between batches.
   common::Result<size_t> scan(imap::ImapClient& client, const std::atomic<bool>& stop);
 
   uint32_t lastUid() const { return lastUid_; }
+  // A sign of life from the server: kept in the store at most every kHeartbeatKeepMillis.
+  void heartbeat();
 
  private:
   struct Taken {
@@ -65,6 +76,7 @@ class MailboxScanner {
   common::Status moveTaken(imap::ImapClient& client, const std::vector<Taken>& taken);
   common::Status locateUnplaced(imap::ImapClient& client);
   void savePosition(uint32_t lastUid);
+  bool belowFloor(uint32_t uid) const { return floorAt_ > 0 && uid <= floorUntilUid_; }
 
   WatchedAccount account_;
   ScanDeps deps_;
@@ -72,6 +84,10 @@ class MailboxScanner {
   std::string folder_;
   uint32_t uidValidity_ = 0;
   uint32_t lastUid_ = 0;
+  // Up to floorUntilUid_, only mail with an INTERNALDATE at or after floorAt_ (ms) is taken.
+  int64_t floorAt_ = 0;
+  uint32_t floorUntilUid_ = 0;
+  int64_t heartbeatKeptAt_ = 0;
 };
 
 }  // namespace mg::watcher

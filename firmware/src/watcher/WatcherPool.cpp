@@ -9,7 +9,8 @@ namespace {
 Poco::Logger& log() { return common::logger("watcher"); }
 
 WatchedAccount watchedFrom(const accounts::Account& a) {
-  return {a.id, a.name, a.host, static_cast<uint16_t>(a.port), a.tls, a.username, a.quarantineFolder, a.intercept};
+  return {a.id,       a.name,     a.host, static_cast<uint16_t>(a.port), a.tls, a.username, a.quarantineFolder,
+          a.intercept, a.createdAt};
 }
 }  // namespace
 

@@ -43,7 +43,8 @@ Object::Ptr accountJson(const accounts::Account& a) {
 // object from GET can be edited and sent back whole; anything else is most likely a typo
 // ("quarantineFolder") that would otherwise be dropped without a word.
 const std::set<std::string> kWritable = {
-    "name", "host", "port", "tls", "username", "password", "quarantine_folder", "intercept", "enabled"};
+    "name", "host", "port", "tls", "username", "password", "quarantine_folder", "intercept", "enabled",
+    "take_existing"};
 // The string fields, by name.
 const std::map<std::string, std::optional<std::string> accounts::AccountChanges::*> kText = {
     {"name", &accounts::AccountChanges::name},
@@ -71,6 +72,11 @@ common::Result<accounts::AccountChanges> changesFrom(const Object::Ptr& body) {
     if (key == "enabled") {
       if (!value.isBoolean()) return R::error("'enabled' must be true or false");
       c.enabled = value.convert<bool>();
+      continue;
+    }
+    if (key == "take_existing") {  // write-only: a request, not a setting
+      if (!value.isBoolean()) return R::error("'take_existing' must be true or false");
+      c.takeExisting = value.convert<bool>();
       continue;
     }
     if (!value.isString()) return R::error("'" + key + "' must be a string");

@@ -112,6 +112,7 @@ class AccountsApiTest(GateTestCase):
             (account(name="n" * 65), "name"),
             (account(username=""), "username"),
             (account(enabled="yes"), "enabled"),
+            (account(take_existing="yes"), "take_existing"),
             (account(quarantineFolder="X"), "quarantineFolder"),
         ]
         for body, field in cases:
@@ -128,6 +129,9 @@ class AccountsApiTest(GateTestCase):
         self.assertProblem(self.gate.api("PATCH", "/api/v1/accounts/%d" % aid, {"name": "Other"}), 409)
         self.assertProblem(self.gate.api("PATCH", "/api/v1/accounts/%d" % aid, {"port": -1}), 422)
         self.assertProblem(self.gate.api("PATCH", "/api/v1/accounts/%d" % aid, {"password": ""}), 422)
+        # take_existing is a request, accepted on create and update, never shown as a setting.
+        self.gate.api_json("PATCH", "/api/v1/accounts/%d" % aid, {"take_existing": True}, expect=200)
+        self.assertNotIn("take_existing", self.gate.api_json("GET", "/api/v1/accounts/%d" % aid))
         self.assertProblem(self.gate.api("POST", "/api/v1/accounts", b"{not json"), 400)
 
     def test_reviewer_reads_but_cannot_change_or_test(self):

@@ -112,7 +112,8 @@ void WatcherTest::SetUp() {
                                   &common::SystemClock::instance()};
   quarantine_ = std::make_unique<quarantine::QuarantineService>(deps, quarantine::QuarantineOptions{});
   auto box = std::make_shared<const crypto::SecretBox>(crypto::DeviceKey::fromBytes(std::string(32, 'k')).value());
-  accounts_ = std::make_unique<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit, box);
+  accounts_ = std::make_unique<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit, box,
+                                                         positions_);
 }
 
 void WatcherTest::TearDown() {
@@ -141,7 +142,7 @@ WatcherPoolOptions WatcherTest::poolOptions() const {
   return o;
 }
 
-int64_t WatcherTest::addAccount(const std::string& intercept) {
+int64_t WatcherTest::addAccount(const std::string& intercept, bool takeExisting) {
   accounts::AccountChanges c;
   c.name = "work";
   c.host = peer_->host();
@@ -150,6 +151,7 @@ int64_t WatcherTest::addAccount(const std::string& intercept) {
   c.username = kUser;
   c.password = kPassword;
   c.intercept = intercept;
+  if (takeExisting) c.takeExisting = true;
   auto r = accounts_->create(c, "tester");
   EXPECT_TRUE(r.ok()) << r.detail;
   return r.account.id;
@@ -220,6 +222,14 @@ std::string WatcherTest::fetchOne(const std::string& mailbox, uint32_t uid) {
 common::Result<imap::AppendResult> WatcherTest::appendToInbox(const std::string& subject, const std::string& messageId,
                                                               const std::vector<std::string>& flags) {
   return peer_->appendAs(kUser, kPassword, "INBOX", imap::test::sampleMessage(subject, messageId), flags);
+}
+
+common::Result<imap::AppendResult> WatcherTest::appendToInboxAt(const std::string& subject, const std::string& messageId,
+                                                                int64_t internalDate) {
+  auto c = inspector();
+  auto r = c->append("INBOX", imap::test::sampleMessage(subject, messageId), {}, internalDate);
+  (void)c->logout();
+  return r;
 }
 
 std::vector<store::MessageRecord> WatcherTest::messages(const std::string& status) {

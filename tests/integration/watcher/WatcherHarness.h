@@ -46,7 +46,7 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
   virtual WatcherPoolOptions poolOptions() const;
 
   // Creates the account (pointing at the test server) and starts the watcher pool.
-  int64_t addAccount(const std::string& intercept = "all");
+  int64_t addAccount(const std::string& intercept = "all", bool takeExisting = false);
   void startWatchers();
   bool waitOnline(int64_t accountId, int timeoutMs = 10'000);
   std::string state(int64_t accountId);
@@ -59,6 +59,9 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
   std::string fetchOne(const std::string& mailbox, uint32_t uid);  // the whole message
   common::Result<imap::AppendResult> appendToInbox(const std::string& subject, const std::string& messageId,
                                                    const std::vector<std::string>& flags = {});
+  // With the INTERNALDATE the server is to record (Unix seconds): mail that "arrived" then.
+  common::Result<imap::AppendResult> appendToInboxAt(const std::string& subject, const std::string& messageId,
+                                                     int64_t internalDate);
   std::string quarantineName() const { return peer_->folder("Quarantine"); }
 
   std::vector<store::MessageRecord> messages(const std::string& status = "");

@@ -59,7 +59,7 @@ class AccountServiceTest : public ::testing::Test {
     db_ = opened.value();
     repo_ = std::make_shared<store::AccountRepository>(db_);
     audit_ = std::make_shared<store::AuditRepository>(db_);
-    service_ = std::make_unique<AccountService>(repo_, audit_, box('k'), &clock_);
+    service_ = std::make_unique<AccountService>(repo_, audit_, box('k'), nullptr, &clock_);
   }
 
   static AccountChanges valid(const std::string& name = "work") {
@@ -180,7 +180,7 @@ TEST_F(AccountServiceTest, TheDatabaseFilesHoldNoPlaintextPassword) {
 
 TEST_F(AccountServiceTest, AnotherDeviceKeyCannotOpenThePasswordAndSaysWhatToDo) {
   const int64_t id = create();
-  AccountService otherKey(repo_, audit_, box('z'), &clock_);
+  AccountService otherKey(repo_, audit_, box('z'), nullptr, &clock_);
   auto pw = otherKey.passwordFor(id);
   ASSERT_FALSE(pw.ok());
   EXPECT_NE(pw.errorMessage().find("cannot be opened"), std::string::npos) << pw.errorMessage();
@@ -312,7 +312,7 @@ TEST_F(AccountServiceTest, TestRunsTheProbeWithTheClearPasswordAndRecordsTheOutc
   EXPECT_NE(thrown.stages[0].error.find("boom"), std::string::npos);
 
   EXPECT_EQ(service_->test(9999, probe, "admin").failure, Failure::NotFound);
-  AccountService otherKey(repo_, audit_, box('z'), &clock_);
+  AccountService otherKey(repo_, audit_, box('z'), nullptr, &clock_);
   EXPECT_EQ(otherKey.test(id, probe, "admin").failure, Failure::Unusable);
 }
 
