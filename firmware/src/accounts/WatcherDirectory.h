@@ -15,6 +15,7 @@ struct WatcherStatus {
   int64_t lastHeartbeat;  // ms since epoch of the last sign of life from the server; 0 = never
   std::string lastError;  // empty when none
   unsigned consecutiveFailures;
+  std::string note = {};  // what the operator should know besides errors, e.g. an EXPUNGE that waits
 };
 
 class WatcherDirectory {

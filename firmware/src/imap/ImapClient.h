@@ -82,6 +82,11 @@ class ImapClient {
   // UID EXPUNGE, which needs UIDPLUS so that only these messages are expunged.
   common::Result<CopyResult> uidMove(const UidSet& uids, const std::string& mailbox);
   common::Status uidExpunge(const UidSet& uids);
+  // EXPUNGE of every \Deleted message in the selected mailbox: only for servers without
+  // UIDPLUS, and only after making sure nothing else there is \Deleted.
+  common::Status expunge();
+  // Whether uidMove() can work here: MOVE, or COPY + UID EXPUNGE (UIDPLUS).
+  bool canMove() const { return (options_.useMove && hasCapability("MOVE")) || hasCapability("UIDPLUS"); }
   // internalDate: Unix seconds; nullopt lets the server use its clock.
   common::Result<AppendResult> append(const std::string& mailbox, std::string_view message,
                                       const std::vector<std::string>& flags, std::optional<int64_t> internalDate);

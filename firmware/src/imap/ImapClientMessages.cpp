@@ -108,6 +108,8 @@ common::Result<CopyResult> ImapClient::uidMove(const UidSet& uids, const std::st
   return copied;
 }
 
+common::Status ImapClient::expunge() { return execute(Command("EXPUNGE"), "EXPUNGE").status(); }
+
 common::Status ImapClient::uidExpunge(const UidSet& uids) {
   if (!hasCapability("UIDPLUS")) return common::Status::error("UID EXPUNGE: the server has no UIDPLUS");
   return execute(Command("UID EXPUNGE").raw(uids.toString()), "UID EXPUNGE " + uids.toString()).status();

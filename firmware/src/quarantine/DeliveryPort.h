@@ -28,7 +28,12 @@ struct DeliveryRequest {
   int64_t accountId = 0;
   int64_t imapUid = 0;          // the message's UID in the account's Quarantine folder (0 = unknown)
   int64_t imapUidValidity = 0;  // that folder's UIDVALIDITY when the UID was recorded
+  int64_t imapOriginUid = 0;          // where it was taken from: its INBOX UID …
+  int64_t imapOriginUidValidity = 0;  // … under this INBOX UIDVALIDITY (0 = unknown)
   std::string messageId;        // RFC 5322 Message-ID without brackets ("" when it has none)
+  std::string contentHash;      // SHA-256 hex of the original's bytes: proof of identity
+  int64_t originalSize = 0;     // bytes of the original
+  int version = 1;              // the version being sent
   bool edited = false;          // the current version is an operator's edit (version > 1)
   // SMTP mail: the relay prepends a Received: header made of this (none when absent, e.g.
   // for files recovered from the spool, whose SMTP session is not known).

@@ -198,7 +198,12 @@ DeliveryRequest QuarantineService::deliveryRequest(const store::MessageRecord& m
   req.accountId = m.accountId;
   req.imapUid = m.imapFolderUid;
   req.imapUidValidity = m.imapFolderUidValidity;
+  req.imapOriginUid = m.imapUid;
+  req.imapOriginUidValidity = m.imapUidValidity;
   req.messageId = m.messageId;
+  req.contentHash = m.contentHash;
+  req.originalSize = m.size;
+  req.version = m.currentVersion;
   req.edited = m.currentVersion > 1;
   req.smtpUtf8 = m.smtpUtf8;
   if (m.source == "smtp" && !m.smtpProtocol.empty()) {

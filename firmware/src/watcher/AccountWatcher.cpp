@@ -77,7 +77,8 @@ WatcherState AccountWatcher::state() const {
 
 accounts::WatcherStatus AccountWatcher::status() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {account_.id, toString(state_), idle_ && state_ == WatcherState::Online, lastHeartbeat_, lastError_, failures_};
+  return {account_.id, toString(state_), idle_ && state_ == WatcherState::Online, lastHeartbeat_, lastError_, failures_,
+          note_};
 }
 
 void AccountWatcher::enterState(WatcherState s, const std::string& error) {
@@ -97,6 +98,11 @@ void AccountWatcher::enterState(WatcherState s, const std::string& error) {
                      {"watcher_state", 0, account_.name},
                      std::string("state=") + toString(s) + (error.empty() ? "" : " error=\"" + common::sanitize(error) + "\""));
   }
+}
+
+void AccountWatcher::publishNote() {
+  std::lock_guard<std::mutex> lock(mu_);
+  note_ = scanner_.note();
 }
 
 void AccountWatcher::heartbeat() {
@@ -192,6 +198,7 @@ common::Status AccountWatcher::session() {
   if (!inbox) return fail(inbox.status());
   if (auto st = scanner_.begin(client, folder->name); !st) return fail(st);
   if (auto n = scanner_.scan(client, stop_); !n) return fail(n.status());
+  publishNote();
 
   breaker_.recordSuccess();
   bool wasOffline;
@@ -221,6 +228,7 @@ common::Status AccountWatcher::session() {
     scanner_.heartbeat();
     if (stop_) break;
     if (auto n = scanner_.scan(client, stop_); !n) return fail(n.status());
+    publishNote();
   }
   (void)client.logout();
   lease->discard();

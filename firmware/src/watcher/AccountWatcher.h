@@ -60,6 +60,7 @@ class AccountWatcher {
   common::Status session();  // one connection's life: returns on error or stop
   void enterState(WatcherState s, const std::string& error = "");
   void heartbeat();
+  void publishNote();  // the scanner's note, for status() (other threads)
   void pause(int64_t millis);  // interruptible by stop()
   void onFailure(const std::string& error);
 
@@ -81,6 +82,7 @@ class AccountWatcher {
   bool idle_ = false;
   int64_t lastHeartbeat_ = 0;
   std::string lastError_;
+  std::string note_;
   unsigned failures_ = 0;
   unsigned attempt_ = 0;
   bool offlineNotified_ = false;

@@ -2,6 +2,7 @@
 
 #include "common/Log.h"
 #include "common/Text.h"
+#include "watcher/MessageIdentity.h"
 #include "watcher/QuarantineFolder.h"
 
 namespace mg::watcher {
@@ -11,7 +12,10 @@ namespace {
 Poco::Logger& log() { return common::logger("watcher"); }
 
 
-// The original's UID in the selected Quarantine folder, or 0 when it is not there.
+HeldIdentity identityOf(const quarantine::DeliveryRequest& r) { return {r.messageId, r.originalSize, r.contentHash}; }
+
+// The original's UID in the selected Quarantine folder, or 0 when it is not there: the UID
+// recorded at the move (under the same UIDVALIDITY), else a message proven by its bytes.
 common::Result<uint32_t> findOriginal(imap::ImapClient& client, const quarantine::DeliveryRequest& r) {
   const auto& state = client.selected();
   if (r.imapUid > 0 && state && r.imapUidValidity == state->uidValidity) {
@@ -19,10 +23,41 @@ common::Result<uint32_t> findOriginal(imap::ImapClient& client, const quarantine
     if (!hit) return hit.status();
     if (!hit->empty()) return hit->front();
   }
-  if (r.messageId.empty()) return uint32_t{0};
-  auto hit = client.uidSearch(imap::SearchCriteria().header("Message-ID", "<" + r.messageId + ">").deleted(false));
+  return findByContent(client, identityOf(r));
+}
+
+// Still in INBOX under the UID it was taken from (a crash before the move, a server that
+// left it there): 0 otherwise. Selects INBOX.
+common::Result<uint32_t> findInInbox(imap::ImapClient& client, const quarantine::DeliveryRequest& r) {
+  auto inbox = client.select("INBOX");
+  if (!inbox) return inbox.status();
+  if (r.imapOriginUid <= 0 || r.imapOriginUidValidity != inbox->uidValidity) return uint32_t{0};
+  auto hit = client.uidSearch(imap::SearchCriteria().uids(imap::UidSet::single(uint32_t(r.imapOriginUid))).deleted(false));
   if (!hit) return hit.status();
-  return hit->empty() ? uint32_t{0} : hit->back();
+  return hit->empty() ? uint32_t{0} : hit->front();
+}
+
+// Removes `uid` from the selected mailbox: UID EXPUNGE with UIDPLUS; without it \Deleted, and
+// EXPUNGE only when no other message there is \Deleted (a plain EXPUNGE removes all of them).
+// Otherwise it stays flagged (hidden by mail clients) and `waiting` says so.
+common::Status removeSafely(imap::ImapClient& client, uint32_t uid, bool& waiting) {
+  waiting = false;
+  if (auto st = client.uidStore(imap::UidSet::single(uid), imap::StoreMode::Add, {"\\Deleted"}); !st) return st;
+  if (client.hasCapability("UIDPLUS")) return client.uidExpunge(imap::UidSet::single(uid));
+  auto deleted = client.uidSearch(imap::SearchCriteria().deleted(true));
+  if (!deleted) return deleted.status();
+  for (uint32_t u : deleted.value()) {
+    if (u != uid) {
+      waiting = true;
+      return common::Status::success();
+    }
+  }
+  return client.expunge();
+}
+
+// The copy mailgate appends: its own header first, so that a retry recognises it.
+std::string taggedCopy(const quarantine::DeliveryRequest& r) {
+  return std::string(kReleaseHeader) + ": " + releaseTag(r.emailId, r.version) + "\r\n" + std::string(r.raw);
 }
 
 }  // namespace
@@ -74,49 +109,108 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
   if (!original) return failed(original.errorMessage());
   const uint32_t uid = original.value();
   const std::string keyword = kReleasedKeyword;
+  std::string leftFlagged;  // where a removal had to leave a message \Deleted, not expunged
+  auto remove = [&](uint32_t u) -> common::Status {
+    bool waiting = false;
+    auto st = removeSafely(client, u, waiting);
+    if (st && waiting) leftFlagged = client.selected() ? client.selected()->name : "the mailbox";
+    return st;
+  };
+  auto noteFlagged = [&] {
+    if (leftFlagged.empty()) return;
+    common::logEvent(log(), Poco::Message::PRIO_WARNING, {"expunge_waits", r.emailId, account->name},
+                     "left flagged \\Deleted in " + common::sanitize(leftFlagged) +
+                         ": the server has no UIDPLUS and other messages there are \\Deleted too");
+  };
+
+  if (uid == 0) {
+    // Not in the Quarantine folder: maybe never moved out of INBOX (a crash between recording
+    // and moving). Its INBOX UID under the same UIDVALIDITY proves it is the held one.
+    auto inInbox = findInInbox(client, r);
+    if (!inInbox) return failed(inInbox.errorMessage());
+    if (inInbox.value() != 0) {
+      const uint32_t at = inInbox.value();
+      if (!release) {
+        if (auto st = remove(at); !st) return failed(st.message());
+        noteFlagged();
+        out.delivered = true;
+        common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", r.emailId, account->name},
+                         "removed from INBOX (it had not been moved yet)");
+        return out;
+      }
+      if (!r.edited) {
+        if (auto st = client.uidStore(imap::UidSet::single(at), imap::StoreMode::Add, {keyword}); !st) {
+          return failed(st.message());
+        }
+        out.delivered = true;
+        out.reason = "left in INBOX (it had not been moved yet)";
+        return out;
+      }
+      // Edited: the new version replaces the one still in INBOX (below, after the append).
+    }
+    if (!release) {
+      out.delivered = true;
+      common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", r.emailId, account->name},
+                       "not on the server any more");
+      return out;
+    }
+  }
 
   if (!release) {
-    if (uid != 0) {
-      if (auto st = client.uidStore(imap::UidSet::single(uid), imap::StoreMode::Add, {"\\Deleted"}); !st) return failed(st.message());
-      if (auto st = client.uidExpunge(imap::UidSet::single(uid)); !st) return failed(st.message());
-    }
+    if (auto st = remove(uid); !st) return failed(st.message());
+    noteFlagged();
     out.delivered = true;
     common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", r.emailId, account->name},
-                     uid ? "removed from " + common::sanitize(folder->name) : "not on the server any more");
+                     "removed from " + common::sanitize(folder->name));
     return out;
   }
 
-  if (!r.edited && uid != 0) {
+  if (!r.edited && uid != 0) {  // the Quarantine folder is still selected
     if (auto st = client.uidStore(imap::UidSet::single(uid), imap::StoreMode::Add, {keyword}); !st) return failed(st.message());
-    auto moved = client.uidMove(imap::UidSet::single(uid), "INBOX");
-    if (!moved) return failed(moved.errorMessage());
+    if (client.canMove()) {
+      auto moved = client.uidMove(imap::UidSet::single(uid), "INBOX");
+      if (!moved) return failed(moved.errorMessage());
+    } else {
+      // Neither MOVE nor UIDPLUS: a copy into INBOX, then the original removed safely.
+      auto copied = client.uidCopy(imap::UidSet::single(uid), "INBOX");
+      if (!copied) return failed(copied.errorMessage());
+      if (auto st = remove(uid); !st) {
+        common::logEvent(log(), Poco::Message::PRIO_WARNING, {"release", r.emailId, account->name},
+                         "copied back, but the original is still in " + common::sanitize(folder->name) + ": " + st.message());
+      }
+      noteFlagged();
+    }
     out.delivered = true;
     out.reason = "moved back to INBOX";
     return out;
   }
 
-  // The edited version, or an original the server lost: put the gate's copy into INBOX once.
+  // The edited version, or an original the server lost: the gate's copy goes into INBOX once,
+  // marked with mailgate's own header so that a retry finds it (with or without a Message-ID).
   auto inbox = client.select("INBOX");
   if (!inbox) return failed(inbox.errorMessage());
-  bool present = false;
-  if (!r.messageId.empty()) {
-    auto hit = client.uidSearch(imap::SearchCriteria().header("Message-ID", "<" + r.messageId + ">").keyword(keyword));
-    if (!hit) return failed(hit.errorMessage());
-    present = !hit->empty();
-  }
+  auto hit = client.uidSearch(
+      imap::SearchCriteria().header(kReleaseHeader, releaseTag(r.emailId, r.version)).keyword(keyword).deleted(false));
+  if (!hit) return failed(hit.errorMessage());
+  const bool present = !hit->empty();
   if (!present) {
-    auto appended = client.append("INBOX", r.raw, {keyword}, std::nullopt);
+    auto appended = client.append("INBOX", taggedCopy(r), {keyword}, std::nullopt);
     if (!appended) return failed(appended.errorMessage());
   }
-  if (uid != 0) {  // the original goes once the new version is safely in INBOX
+  // The original goes once the new version is safely in INBOX: from the Quarantine folder, or
+  // from INBOX where it was never moved out of.
+  common::Status st = common::Status::success();
+  if (uid != 0) {
     auto back = client.select(folder->name);
-    common::Status st = back ? client.uidStore(imap::UidSet::single(uid), imap::StoreMode::Add, {"\\Deleted"}) : back.status();
-    if (st) st = client.uidExpunge(imap::UidSet::single(uid));
-    if (!st) {
-      common::logEvent(log(), Poco::Message::PRIO_WARNING, {"release", r.emailId, account->name},
-                       "delivered, but the original is still in " + common::sanitize(folder->name) + ": " + st.message());
-    }
+    st = back ? remove(uid) : back.status();
+  } else if (auto inInbox = findInInbox(client, r); inInbox && inInbox.value() != 0) {
+    st = remove(inInbox.value());
   }
+  if (!st) {
+    common::logEvent(log(), Poco::Message::PRIO_WARNING, {"release", r.emailId, account->name},
+                     "delivered, but the original is still on the server: " + st.message());
+  }
+  noteFlagged();
   out.delivered = true;
   out.reason = present ? "already in INBOX" : "appended to INBOX";
   return out;

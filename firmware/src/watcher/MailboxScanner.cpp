@@ -7,6 +7,7 @@
 #include "common/Text.h"
 #include "mime/MessageParser.h"
 #include "rules/Rule.h"
+#include "watcher/MessageIdentity.h"
 #include "watcher/QuarantineFolder.h"
 
 namespace mg::watcher {
@@ -82,7 +83,61 @@ common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string
     floorUntilUid_ = floorAt_ > 0 ? next - 1 : 0;
     savePosition(0);
   }
+  if (!client.canMove()) {
+    if (auto st = findPendingExpunges(client); !st) return st;
+  }
   return locateUnplaced(client);
+}
+
+common::Status MailboxScanner::findPendingExpunges(imap::ImapClient& client) {
+  // After a restart: INBOX messages that are \Deleted and recorded as taken from there are
+  // ours, copied before the last EXPUNGE could be made safely.
+  auto deleted = client.uidSearch(imap::SearchCriteria().deleted(true));
+  if (!deleted) return deleted.status().withContext("looking for messages waiting for EXPUNGE");
+  pendingExpunge_.clear();
+  for (uint32_t u : deleted.value()) {
+    auto known = deps_.messages->findImapOrigin(account_.id, uidValidity_, u);
+    if (!known) return known.status();
+    if (known.value()) pendingExpunge_.push_back(u);
+  }
+  return expungeIfSafe(client);
+}
+
+common::Result<imap::CopyResult> MailboxScanner::copyAndFlag(imap::ImapClient& client, const std::vector<uint32_t>& uids) {
+  auto copied = client.uidCopy(imap::UidSet::of(uids), folder_);
+  if (!copied) return copied;
+  // Flagged at once: mail clients hide \Deleted mail, so the message leaves the user's view
+  // even while the EXPUNGE has to wait.
+  if (auto st = client.uidStore(imap::UidSet::of(uids), imap::StoreMode::Add, {"\\Deleted"}); !st) {
+    return st.withContext("copied to " + common::sanitize(folder_) + " but not flagged \\Deleted in INBOX");
+  }
+  pendingExpunge_.insert(pendingExpunge_.end(), uids.begin(), uids.end());
+  if (auto st = expungeIfSafe(client); !st) return st;
+  return copied;
+}
+
+common::Status MailboxScanner::expungeIfSafe(imap::ImapClient& client) {
+  if (pendingExpunge_.empty()) {
+    note_.clear();
+    return common::Status::success();
+  }
+  auto deleted = client.uidSearch(imap::SearchCriteria().deleted(true));
+  if (!deleted) return deleted.status().withContext("checking INBOX before EXPUNGE");
+  std::vector<uint32_t> ours = pendingExpunge_;
+  std::sort(ours.begin(), ours.end());
+  size_t others = 0;
+  for (uint32_t u : deleted.value()) others += std::binary_search(ours.begin(), ours.end(), u) ? 0 : 1;
+  if (others > 0) {
+    note_ = std::to_string(ours.size()) + " message(s) copied to " + common::sanitize(folder_) +
+            " and flagged \\Deleted in INBOX wait for EXPUNGE: the server has neither MOVE nor UIDPLUS, and " +
+            std::to_string(others) + " other INBOX message(s) are \\Deleted too, which an EXPUNGE would remove; retried at every scan";
+    common::logEvent(log(), Poco::Message::PRIO_WARNING, {"expunge_waits", 0, account_.name}, note_);
+    return common::Status::success();
+  }
+  if (auto st = client.expunge(); !st) return st.withContext("expunging what was copied to " + common::sanitize(folder_));
+  pendingExpunge_.clear();
+  note_.clear();
+  return common::Status::success();
 }
 
 // A row without a Quarantine UID: the gate recorded it and then either did not move it yet
@@ -109,13 +164,14 @@ common::Status MailboxScanner::locateUnplaced(imap::ImapClient& client) {
   auto state = client.examine(folder_);
   if (!state) return state.status().withContext("reconciling");
   for (const auto& m : missing) {
-    if (m.messageId.empty()) continue;  // release falls back to appending the spooled copy
-    auto found = client.uidSearch(imap::SearchCriteria().header("Message-ID", "<" + m.messageId + ">"));
+    // Only a message with exactly the held bytes is taken for it (a Message-ID alone is not
+    // unique); one that is not found stays unplaced and a release appends the gate's copy.
+    auto found = findByContent(client, {m.messageId, m.size, m.contentHash});
     if (!found) return found.status();
-    if (!found->empty()) {
-      (void)deps_.messages->setImapLocation(m.id, state->uidValidity, found->back());
+    if (found.value() != 0) {
+      (void)deps_.messages->setImapLocation(m.id, state->uidValidity, found.value());
       common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"reconcile", m.id, account_.name},
-                       "found in " + common::sanitize(folder_) + " as UID " + std::to_string(found->back()));
+                       "found in " + common::sanitize(folder_) + " as UID " + std::to_string(found.value()));
     }
   }
   auto inbox = client.select("INBOX");
@@ -158,6 +214,9 @@ bool MailboxScanner::wanted(const imap::FetchedMessage& m) {
 
 common::Result<size_t> MailboxScanner::scan(imap::ImapClient& client, const std::atomic<bool>& stop) {
   if (account_.intercept == "off") return size_t{0};
+  if (!pendingExpunge_.empty()) {
+    if (auto st = expungeIfSafe(client); !st) return st;
+  }
   // Below the floor (a first start, a changed UIDVALIDITY) the server narrows by day (SINCE
   // has a day's resolution, in the server's time zone: a day earlier is safe) and takeBatch()
   // checks INTERNALDATE exactly; above it, every new message counts.
@@ -233,7 +292,12 @@ common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::ve
       auto known = deps_.messages->findImapOrigin(account_.id, uidValidity_, uid);
       if (!known) return known.status();
       if (known.value()) {
-        taken.push_back({uid, known.value()->id});
+        // Only what is still held goes to the Quarantine folder: a message discarded or being
+        // released meanwhile is the release/discard path's to handle where it is.
+        const std::string& status = known.value()->status;
+        if (status == store::status::kHeld || status == store::status::kReleaseFailed) {
+          taken.push_back({uid, known.value()->id});
+        }
       } else {
         toFetch.push_back(uid);
       }
@@ -268,13 +332,16 @@ common::Status MailboxScanner::moveTaken(imap::ImapClient& client, const std::ve
   if (taken.empty()) return common::Status::success();
   std::vector<uint32_t> uids;
   for (const auto& t : taken) uids.push_back(t.uid);
-  auto moved = client.uidMove(imap::UidSet::of(uids), folder_);
+  // Without MOVE and UIDPLUS the copies get no COPYUID: they stay unplaced until
+  // locateUnplaced() finds them by content; releases find them the same way.
+  auto moveOnce = [&] { return client.canMove() ? client.uidMove(imap::UidSet::of(uids), folder_) : copyAndFlag(client, uids); };
+  auto moved = moveOnce();
   if (!moved && client.connected() && client.lastCompletion() && client.lastCompletion()->hasCode("TRYCREATE")) {
     // The folder was deleted behind the gate's back: make it again and retry once.
     common::logEvent(log(), Poco::Message::PRIO_WARNING, {"quarantine_folder", 0, account_.name},
                      common::sanitize(folder_) + " is missing; creating it again");
     if (auto st = client.create(folder_); !st) return st.withContext("recreating the quarantine folder");
-    moved = client.uidMove(imap::UidSet::of(uids), folder_);
+    moved = moveOnce();
   }
   if (!moved) return moved.status().withContext("moving " + std::to_string(uids.size()) + " message(s) to quarantine");
   std::map<uint32_t, int64_t> idOf;

@@ -65,6 +65,9 @@ class MailboxScanner {
   uint32_t lastUid() const { return lastUid_; }
   // A sign of life from the server: kept in the store at most every kHeartbeatKeepMillis.
   void heartbeat();
+  // What the operator should know about this mailbox besides errors (e.g. messages waiting
+  // for a safe EXPUNGE); "" when nothing.
+  const std::string& note() const { return note_; }
 
  private:
   struct Taken {
@@ -75,6 +78,11 @@ class MailboxScanner {
   common::Status takeBatch(imap::ImapClient& client, const std::vector<uint32_t>& uids, std::vector<Taken>& taken);
   common::Status moveTaken(imap::ImapClient& client, const std::vector<Taken>& taken);
   common::Status locateUnplaced(imap::ImapClient& client);
+  // Servers with neither MOVE nor UIDPLUS: COPY, \Deleted, and EXPUNGE only when no other
+  // INBOX message is \Deleted (a plain EXPUNGE removes every one).
+  common::Result<imap::CopyResult> copyAndFlag(imap::ImapClient& client, const std::vector<uint32_t>& uids);
+  common::Status expungeIfSafe(imap::ImapClient& client);
+  common::Status findPendingExpunges(imap::ImapClient& client);
   void savePosition(uint32_t lastUid);
   bool belowFloor(uint32_t uid) const { return floorAt_ > 0 && uid <= floorUntilUid_; }
 
@@ -88,6 +96,8 @@ class MailboxScanner {
   int64_t floorAt_ = 0;
   uint32_t floorUntilUid_ = 0;
   int64_t heartbeatKeptAt_ = 0;
+  std::vector<uint32_t> pendingExpunge_;  // ours, in INBOX, copied and \Deleted, not yet expunged
+  std::string note_;
 };
 
 }  // namespace mg::watcher

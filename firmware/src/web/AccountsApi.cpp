@@ -121,6 +121,7 @@ Object::Ptr watcherJson(const accounts::Account& a, const accounts::WatcherStatu
   o->set("last_heartbeat", timeOrNull(w->lastHeartbeat));
   o->set("last_error", w->lastError.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(w->lastError));
   o->set("consecutive_failures", static_cast<Poco::UInt64>(w->consecutiveFailures));
+  if (!w->note.empty()) o->set("note", w->note);
   return o;
 }
 

@@ -26,6 +26,7 @@ enum class NamespaceLayout {
 struct DovecotOptions {
   NamespaceLayout layout = NamespaceLayout::SlashNoPrefix;
   bool idle = true;  // false: IDLE left out of the advertised capabilities
+  bool moveAndUidplus = true;  // false: neither MOVE nor UIDPLUS advertised
   bool tls = false;  // self-signed cert (CN 127.0.0.1): STARTTLS on port(), implicit TLS on tlsPort()
   std::vector<std::string> extraConfig;  // appended verbatim to dovecot.conf
 };

@@ -50,7 +50,7 @@ TEST_P(ImapTlsTest, VerificationRejectsASelfSignedCertificate) {
 }
 
 TEST_P(ImapTlsTest, StartTlsRequiredButNotOfferedIsRefused) {
-  DovecotFixture plain(DovecotOptions{GetParam(), true, false, {}});
+  DovecotFixture plain(DovecotOptions{GetParam(), true, true, false, {}});
   ClientOptions o = plain.clientOptions();
   o.tls = TlsMode::StartTls;
   ImapClient c(o);

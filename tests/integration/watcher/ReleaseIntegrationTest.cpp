@@ -60,6 +60,9 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
   again.imapUid = m->imapFolderUid;
   again.imapUidValidity = m->imapFolderUidValidity;
   again.messageId = m->messageId;
+  again.contentHash = m->contentHash;
+  again.originalSize = m->size;
+  again.version = m->currentVersion;  // the same version: mailgate's release tag finds the copy
   again.edited = true;
   const auto out = port_->deliver(again);
   EXPECT_TRUE(out.delivered) << out.reason;
