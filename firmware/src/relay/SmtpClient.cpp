@@ -14,6 +14,7 @@
 #include "common/Text.h"
 #include "relay/DotStuffer.h"
 #include "relay/TraceHeader.h"
+#include "smtp/Address.h"
 
 namespace mg::relay {
 namespace {
@@ -40,16 +41,9 @@ bool needsSmtpUtf8(const quarantine::DeliveryRequest& r) {
   return r.smtpUtf8 || nonAscii(r.mailFrom) || std::any_of(r.rcptTo.begin(), r.rcptTo.end(), nonAscii);
 }
 
-// An envelope address goes between <> on one command line: anything that could end the
-// line or the brackets would let message data inject SMTP commands.
-bool safeAddress(const std::string& a) {
-  if (a.size() > 512) return false;
-  for (const char c : a) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '<' || c == '>') return false;
-  }
-  return true;
-}
+// An envelope address goes between <> on one command line: the one address parser (which
+// refuses blanks, control bytes and brackets) keeps message data from injecting commands.
+bool safeAddress(const std::string& a) { return smtp::parseMailbox(a).ok(); }
 
 Poco::Net::Context::Ptr makeContext(bool verify) {
   Poco::Net::Context::Params params;
@@ -119,7 +113,7 @@ TransactionResult SmtpClient::send(const quarantine::DeliveryRequest& request) {
 
 void SmtpClient::dialogue(const quarantine::DeliveryRequest& request, TransactionResult& result) {
   if (request.rcptTo.empty()) throw Failure{Kind::Permanent, false, "no recipients"};
-  if (!safeAddress(request.mailFrom)) throw Failure{Kind::Permanent, false, "bad sender address '" + common::sanitize(request.mailFrom) + "'"};
+  if (!request.mailFrom.empty() && !safeAddress(request.mailFrom)) throw Failure{Kind::Permanent, false, "bad sender address '" + common::sanitize(request.mailFrom) + "'"};
   for (const auto& rcpt : request.rcptTo) {
     if (rcpt.empty() || !safeAddress(rcpt)) throw Failure{Kind::Permanent, false, "bad recipient address '" + common::sanitize(rcpt) + "'"};
   }

@@ -1,5 +1,7 @@
 #include "smtp/SmtpCommand.h"
 
+#include "smtp/Address.h"
+
 #include <cctype>
 
 #include "common/Text.h"
@@ -11,40 +13,6 @@ using common::Result;
 using common::Status;
 
 bool isCtlOrSpace(unsigned char c) { return c <= 0x20 || c == 0x7f; }
-
-// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-bool validUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static const uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -58,28 +26,6 @@ std::string_view trimBlanks(std::string_view s) {
   return s;
 }
 
-// RFC 5321 Domain or address-literal; lenient about labels, strict about what cannot be one.
-bool validDomain(std::string_view d) {
-  if (d.empty()) return false;
-  if (d.front() == '[') return d.size() > 2 && d.back() == ']';
-  if (d.front() == '.' || d.back() == '.' || d.find("..") != std::string_view::npos) return false;
-  for (char c : d) {
-    const auto u = static_cast<unsigned char>(c);
-    // Bytes >= 0x80: a U-label of an internationalised domain (RFC 6531), UTF-8 checked apart.
-    if (u < 0x80 && !std::isalnum(u) && c != '-' && c != '.') return false;
-  }
-  return true;
-}
-
-bool validLocalPart(std::string_view l) {
-  if (l.empty()) return false;
-  if (l.size() >= 2 && l.front() == '"' && l.back() == '"') return true;  // quoted-string
-  for (char c : l) {
-    if (std::string_view("()<>[]:;,\\\"").find(c) != std::string_view::npos) return false;
-  }
-  return true;
-}
-
 // Checks "<...>" at the start of `arg`; returns the address and leaves the parameters in `rest`.
 // Why so strict on blanks: a space inside a path is the commonest broken-client symptom and
 // accepting it makes the parameter split ambiguous.
@@ -91,16 +37,12 @@ Result<std::string> parsePath(std::string_view arg, bool isMail, std::string_vie
   std::string_view addr = arg.substr(1, close - 1);
   rest = arg.substr(close + 1);
   if (!rest.empty() && rest.front() != ' ') return Status::error("junk after '>'");
-  for (char c : addr) {
-    if (isCtlOrSpace(static_cast<unsigned char>(c)) || c == '<') {
-      return Status::error("blank or control byte in address");
-    }
-    if (static_cast<unsigned char>(c) >= 0x80) utf8 = true;
-  }
-  if (utf8 && !validUtf8(addr)) return Status::error("8-bit bytes in address that are not UTF-8");
   if (addr.empty()) {
     if (isMail) return std::string();
     return Status::error("empty recipient");
+  }
+  for (char c : addr) {  // before the source route is cut: it may not hide a blank either
+    if (isCtlOrSpace(static_cast<unsigned char>(c)) || c == '<') return Status::error("blank or control byte in address");
   }
   if (addr.front() == '@') {  // RFC 5321 §4.1.2 source route: accepted and ignored
     const size_t colon = addr.find(':');
@@ -108,10 +50,9 @@ Result<std::string> parsePath(std::string_view arg, bool isMail, std::string_vie
     addr.remove_prefix(colon + 1);
   }
   if (!isMail && common::iequals(addr, "postmaster")) return std::string(addr);  // §4.1.1.3
-  const size_t at = addr.rfind('@');
-  if (at == std::string_view::npos) return Status::error("missing '@domain'");
-  if (!validLocalPart(addr.substr(0, at))) return Status::error("bad local part");
-  if (!validDomain(addr.substr(at + 1))) return Status::error("bad domain");
+  auto parsed = parseMailbox(addr);
+  if (!parsed) return parsed.status();
+  utf8 = parsed->utf8;
   return std::string(addr);
 }
 

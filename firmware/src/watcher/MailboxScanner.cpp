@@ -7,6 +7,7 @@
 #include "common/Text.h"
 #include "mime/MessageParser.h"
 #include "rules/Rule.h"
+#include "smtp/Address.h"
 #include "watcher/MessageIdentity.h"
 #include "watcher/QuarantineFolder.h"
 
@@ -310,11 +311,17 @@ common::Status MailboxScanner::takeBatch(imap::ImapClient& client, const std::ve
       quarantine::IntakeRequest req;
       req.source = "imap";
       req.accountId = account_.id;
+      // The envelope of IMAP mail only describes it (a release puts the bytes back into the
+      // mailbox): what the one address parser does not accept becomes <> / the account's user.
       if (auto parsed = mime::parseMessage(*m.body); parsed) {
         req.mailFrom = addressOf(parsed->from);
         req.rcptTo = {addressOf(parsed->to)};
       }
-      if (req.rcptTo.empty() || req.rcptTo.front().empty()) req.rcptTo = {account_.username};
+      if (!req.mailFrom.empty() && !smtp::parseMailbox(req.mailFrom)) req.mailFrom.clear();
+      if (req.rcptTo.empty() || !smtp::parseMailbox(req.rcptTo.front())) {
+        req.rcptTo.clear();
+        if (smtp::parseMailbox(account_.username)) req.rcptTo.push_back(account_.username);  // often "me@…"
+      }
       req.raw = std::move(*m.body);
       m.body.reset();
       req.flagged = m.hasFlag("\\Flagged");

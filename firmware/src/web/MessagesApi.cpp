@@ -6,6 +6,7 @@
 #include "mime/MessageParser.h"
 #include "web/ApiServer.h"
 #include "web/MessageJson.h"
+#include "smtp/Address.h"
 
 namespace mg::web {
 
@@ -25,11 +26,6 @@ bool withinRate(RequestContext& ctx, ApiContext& c, const std::string& endpoint)
   return false;
 }
 
-bool validAddress(const std::string& a) {
-  return !a.empty() && a.size() <= 254 && a.find('@') != std::string::npos &&
-         a.find_first_of(" \t\r\n<>,;\"") == std::string::npos;
-}
-
 // Parses {"to":[…]}; sends 400 and returns false when malformed.
 bool readRecipients(RequestContext& ctx, const Poco::JSON::Object::Ptr& body, std::optional<std::vector<std::string>>& to) {
   if (!body->has("to") || body->get("to").isEmpty()) return true;
@@ -41,8 +37,9 @@ bool readRecipients(RequestContext& ctx, const Poco::JSON::Object::Ptr& body, st
   std::vector<std::string> out;
   for (size_t i = 0; i < arr->size(); ++i) {
     const std::string a = arr->get(i).isString() ? arr->get(i).convert<std::string>() : "";
-    if (!validAddress(a)) {
-      ctx.sendProblem(400, "Bad request", "'" + common::sanitize(a, 80) + "' is not an e-mail address");
+    if (auto parsed = smtp::parseMailbox(a); !parsed) {
+      ctx.sendProblem(400, "Bad request", "'" + common::sanitize(a, 80) + "' is not an e-mail address (" +
+                                              parsed.errorMessage() + ")");
       return false;
     }
     out.push_back(a);
