@@ -1,9 +1,19 @@
 # mg_add_module(NAME SOURCES ... DEPS ...): one static library per firmware module.
 # The DEPS list is the layering (DESIGN.md §2): a module may only name modules below it.
+# Each module sees only its own headers and those of the modules it links: its include root
+# (build/mg-include/<module>/) holds one entry, <module> -> firmware/src/<module>, so
+# #include "quarantine/X.h" compiles only where mg_quarantine is linked (DESIGN §2: the link
+# graph is the layering, and now the compiler checks it).
 function(mg_add_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(mg_${name} STATIC ${M_SOURCES})
-  target_include_directories(mg_${name} PUBLIC ${PROJECT_SOURCE_DIR}/firmware/src)
+  get_filename_component(dir_name ${CMAKE_CURRENT_SOURCE_DIR} NAME)
+  set(root ${PROJECT_BINARY_DIR}/mg-include/${name})
+  if(NOT EXISTS ${root}/${dir_name})
+    file(MAKE_DIRECTORY ${root})
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR} ${root}/${dir_name} SYMBOLIC)
+  endif()
+  target_include_directories(mg_${name} PUBLIC ${root})
   target_compile_features(mg_${name} PUBLIC cxx_std_17)
   target_link_libraries(mg_${name} PUBLIC ${M_DEPS} PRIVATE mg_warnings ${M_PRIVATE_DEPS})
 endfunction()

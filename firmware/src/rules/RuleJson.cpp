@@ -1,5 +1,6 @@
 #include "rules/RuleJson.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -40,6 +41,8 @@ bool readField(const Poco::JSON::Object::Ptr& o, const std::string& key, std::op
 
 }  // namespace
 
+namespace {
+
 Poco::JSON::Object::Ptr matchToJson(const RuleMatch& m) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   if (m.from) o->set("from", *m.from);
@@ -70,6 +73,8 @@ Result<RuleMatch> matchFromJson(const Poco::JSON::Object::Ptr& o) {
   return m;
 }
 
+}  // namespace
+
 std::string matchToText(const RuleMatch& m) {
   std::ostringstream ss;
   Poco::JSON::Stringifier::stringify(matchToJson(m), ss);
@@ -86,6 +91,8 @@ Result<RuleMatch> matchFromText(const std::string& json) {
     return Result<RuleMatch>::error("match is not a JSON object: " + e.displayText());
   }
 }
+
+namespace {
 
 Poco::JSON::Object::Ptr ruleToJson(const Rule& r) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -135,6 +142,25 @@ Result<Rule> ruleFromJson(const Poco::JSON::Object::Ptr& o, Rule r) {
   }
   if (auto err = validate(r); !err.empty()) return Result<Rule>::error(err);
   return r;
+}
+
+}  // namespace
+
+std::string ruleToText(const Rule& r) {
+  std::ostringstream ss;
+  ruleToJson(r)->stringify(ss);
+  return ss.str();
+}
+
+Result<Rule> ruleFromText(const std::string& json, Rule base) {
+  try {
+    Poco::JSON::Parser parser;
+    auto v = parser.parse(json);
+    if (v.type() != typeid(Poco::JSON::Object::Ptr)) return Result<Rule>::error("a rule must be a JSON object");
+    return ruleFromJson(v.extract<Poco::JSON::Object::Ptr>(), std::move(base));
+  } catch (const Poco::Exception& e) {
+    return Result<Rule>::error("a rule must be a JSON object: " + e.displayText());
+  }
 }
 
 }  // namespace mg::rules

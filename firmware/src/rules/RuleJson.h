@@ -1,7 +1,6 @@
 #pragma once
-// Rules in their JSON form (the API's and the match_json column's), via Poco::JSON.
-#include <Poco/JSON/Object.h>
-
+// Rules in their JSON form (the API's and the match_json column's), as text: POCO's JSON
+// objects stay inside this module (DESIGN §2), and the API parses what it embeds.
 #include <string>
 
 #include "common/Status.h"
@@ -9,13 +8,12 @@
 
 namespace mg::rules {
 
-Poco::JSON::Object::Ptr matchToJson(const RuleMatch& m);
-common::Result<RuleMatch> matchFromJson(const Poco::JSON::Object::Ptr& o);
 std::string matchToText(const RuleMatch& m);
 common::Result<RuleMatch> matchFromText(const std::string& json);
 
-Poco::JSON::Object::Ptr ruleToJson(const Rule& r);
-// Applies the fields present in `o` onto `base` (PATCH semantics; POST starts from a default Rule).
-common::Result<Rule> ruleFromJson(const Poco::JSON::Object::Ptr& o, Rule base = {});
+std::string ruleToText(const Rule& r);
+// Applies the fields present in `json` (an object) onto `base` (PATCH semantics; POST starts
+// from a default Rule).
+common::Result<Rule> ruleFromText(const std::string& json, Rule base = {});
 
 }  // namespace mg::rules

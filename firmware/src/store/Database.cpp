@@ -1,6 +1,7 @@
 #include "store/Database.h"
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
@@ -14,6 +15,8 @@ namespace mg::store {
 
 Database::Database(std::string path, std::unique_ptr<Poco::Data::Session> session)
     : path_(std::move(path)), session_(std::move(session)) {}
+
+Database::~Database() = default;
 
 common::Result<std::shared_ptr<Database>> Database::open(const std::string& path) {
   static std::once_flag registered;

@@ -3,8 +3,6 @@
 // synchronous=FULL: a commit that returned is on disk, which the SMTP 250 relies on.
 // One connection behind a mutex: an appliance's write rate is small, and a single writer
 // makes every status transition trivially serial.
-#include <Poco/Data/Session.h>
-
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,12 +11,21 @@
 
 #include "common/Status.h"
 
+// Only the store's own sources see POCO Data (they include its headers and instantiate the
+// templates below); the rest of the daemon holds a Database without knowing what is inside.
+namespace Poco::Data {
+class Session;
+}  // namespace Poco::Data
+
 namespace mg::store {
 
 class Database {
  public:
   // Opens (creating if needed) and applies pending migrations. Errors name the file.
   static common::Result<std::shared_ptr<Database>> open(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
   // Runs fn with the connection locked. Repositories use this for every query.
   template <typename Fn>

@@ -1,5 +1,6 @@
 // /api/v1/rules: CRUD (admin) and dry-run (any reader).
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 #include <sstream>
 
@@ -16,6 +17,11 @@ std::string text(const Poco::JSON::Object::Ptr& o) {
   std::ostringstream ss;
   o->stringify(ss);
   return ss.str();
+}
+
+// The rules module speaks JSON text; the API embeds it as an object.
+Poco::JSON::Object::Ptr ruleObject(const rules::Rule& r) {
+  return Poco::JSON::Parser().parse(rules::ruleToText(r)).extract<Poco::JSON::Object::Ptr>();
 }
 
 rules::MessageFacts factsOf(const store::MessageRecord& m, quarantine::QuarantineService& q, bool needHeaders) {
@@ -45,7 +51,7 @@ rules::MessageFacts factsOf(const store::MessageRecord& m, quarantine::Quarantin
 void addRuleRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/rules", Access::Reader, [&c](RequestContext& ctx) {
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& rule : c.quarantine->ruleBook().rules()) items->add(rules::ruleToJson(rule));
+    for (const auto& rule : c.quarantine->ruleBook().rules()) items->add(ruleObject(rule));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("items", items);
     ctx.sendJson(200, o);
@@ -57,13 +63,13 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     for (const char* required : {"name", "action"}) {
       if (!body->has(required)) return ctx.sendProblem(422, "Invalid rule", std::string("'") + required + "' is required");
     }
-    auto rule = rules::ruleFromJson(body);
+    auto rule = rules::ruleFromText(text(body));
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     auto record = quarantine::RuleBook::toRecord(rule.value());
     record.createdAt = c.clock->nowMillis();
     rule->id = c.quarantine->ruleBook().repository().insert(record);
     c.quarantine->ruleBook().invalidate();
-    auto json = rules::ruleToJson(rule.value());
+    auto json = ruleObject(rule.value());
     c.auditAction(ctx.principal->name, "rule.create", text(json));
     ctx.sendJson(201, json);
   });
@@ -75,13 +81,13 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     if (!existing) return ctx.sendProblem(404, "Not found", "no rule " + std::to_string(*id));
     auto body = ctx.readJsonObject();
     if (!body) return;
-    auto rule = rules::ruleFromJson(body, quarantine::RuleBook::fromRecord(*existing));
+    auto rule = rules::ruleFromText(text(body), quarantine::RuleBook::fromRecord(*existing));
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     rule->id = *id;
     auto record = quarantine::RuleBook::toRecord(rule.value());
     c.quarantine->ruleBook().repository().update(record);
     c.quarantine->ruleBook().invalidate();
-    auto json = rules::ruleToJson(rule.value());
+    auto json = ruleObject(rule.value());
     c.auditAction(ctx.principal->name, "rule.update", text(json));
     ctx.sendJson(200, json);
   });
@@ -105,7 +111,7 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     if (!ruleObj) return ctx.sendProblem(400, "Bad request", "'rule' must be a rule object");
     rules::Rule base;
     base.name = "dry-run";
-    auto rule = rules::ruleFromJson(ruleObj, base);
+    auto rule = rules::ruleFromText(text(ruleObj), base);
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     int limit = 100;
     if (body->has("limit")) {

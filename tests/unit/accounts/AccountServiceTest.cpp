@@ -1,3 +1,4 @@
+#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
 #include <fstream>

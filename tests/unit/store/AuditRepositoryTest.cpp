@@ -1,5 +1,6 @@
 #include "store/AuditRepository.h"
 
+#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
 #include "TempDir.h"

@@ -1,5 +1,6 @@
 #include "store/Database.h"
 
+#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
 #include "TempDir.h"
