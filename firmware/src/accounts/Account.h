@@ -35,6 +35,7 @@ struct AccountChanges {
   std::optional<bool> takeExisting;
 };
 
-enum class Failure { None, NotFound, Conflict, Invalid, Unusable };
+// Unavailable: the store could not be read or written (disk full, I/O error); nothing changed.
+enum class Failure { None, NotFound, Conflict, Invalid, Unusable, Unavailable };
 
 }  // namespace mg::accounts

@@ -67,6 +67,10 @@ store::AccountRecord toRecord(const Account& a, std::string sealed) {
 
 AccountResult failed(Failure f, std::string detail) { return AccountResult{f, std::move(detail), {}}; }
 
+AccountResult unavailable(const common::Status& st) {
+  return failed(Failure::Unavailable, "the account store is not available: " + st.message());
+}
+
 }  // namespace
 
 AccountService::AccountService(std::shared_ptr<store::AccountRepository> accounts,
@@ -82,7 +86,9 @@ AccountService::AccountService(std::shared_ptr<store::AccountRepository> account
 bool AccountService::requestTakeExisting(int64_t accountId) {
   // Before notify(): the watcher that the change (re)starts finds the request.
   if (!positions_) return false;
-  return positions_->requestTakeExisting(accountId, clock_->nowMillis());
+  auto asked = positions_->requestTakeExisting(accountId, clock_->nowMillis());
+  if (!asked) log().error("account " + std::to_string(accountId) + ": take_existing not recorded: " + asked.errorMessage());
+  return asked && asked.value();
 }
 
 std::string AccountService::associatedData(int64_t accountId) {
@@ -107,16 +113,19 @@ Account AccountService::view(const store::AccountRecord& r) {
   return a;
 }
 
-std::vector<Account> AccountService::list() {
+common::Result<std::vector<Account>> AccountService::list() {
+  auto all = accounts_->all();
+  if (!all) return all.status();
   std::vector<Account> out;
-  for (const auto& r : accounts_->all()) out.push_back(view(r));
+  for (const auto& r : all.value()) out.push_back(view(r));
   return out;
 }
 
-std::optional<Account> AccountService::get(int64_t id) {
+common::Result<std::optional<Account>> AccountService::get(int64_t id) {
   auto r = accounts_->get(id);
-  if (!r) return std::nullopt;
-  return view(*r);
+  if (!r) return r.status();
+  if (!r.value()) return std::optional<Account>();
+  return std::optional<Account>(view(*r.value()));
 }
 
 AccountResult AccountService::create(const AccountChanges& changes, const std::string& actor) {
@@ -134,7 +143,8 @@ AccountResult AccountService::create(const AccountChanges& changes, const std::s
     std::lock_guard<std::mutex> lock(changeMu_);
     const auto change =
         accounts_->insert(record, [&](int64_t id) { return secrets_->seal(*changes.password, associatedData(id)); });
-    if (change == store::AccountRepository::Change::NameTaken)
+    if (!change) return unavailable(change.status());
+    if (change.value() == store::AccountRepository::Change::NameTaken)
       return failed(Failure::Conflict, "an account named '" + common::sanitize(a.name) + "' exists already");
   }
   a.id = record.id;
@@ -152,7 +162,9 @@ AccountResult AccountService::update(int64_t id, const AccountChanges& changes, 
   Account a;
   {
     std::lock_guard<std::mutex> lock(changeMu_);
-    auto current = accounts_->get(id);
+    auto read = accounts_->get(id);
+    if (!read) return unavailable(read.status());
+    const auto& current = read.value();
     if (!current) return failed(Failure::NotFound, "no account " + std::to_string(id));
     a = view(*current);
     const std::string oldTls = a.tls;
@@ -171,7 +183,9 @@ AccountResult AccountService::update(int64_t id, const AccountChanges& changes, 
       sealed = secrets_->seal(*changes.password, associatedData(id));
     }
     a.updatedAt = clock_->nowMillis();
-    switch (accounts_->update(toRecord(a, std::move(sealed)))) {
+    auto changed = accounts_->update(toRecord(a, std::move(sealed)));
+    if (!changed) return unavailable(changed.status());
+    switch (changed.value()) {
       case store::AccountRepository::Change::Done:
         break;
       case store::AccountRepository::Change::NotFound:
@@ -193,14 +207,20 @@ AccountResult AccountService::remove(int64_t id, const std::string& actor) {
   Account a;
   {
     std::lock_guard<std::mutex> lock(changeMu_);
-    auto current = accounts_->get(id);
+    auto read = accounts_->get(id);
+    if (!read) return unavailable(read.status());
+    const auto& current = read.value();
     if (!current) return failed(Failure::NotFound, "no account " + std::to_string(id));
     a = view(*current);
-    if (const int64_t open = accounts_->openMessageCount(id); open > 0) {
-      return failed(Failure::Conflict, "account " + std::to_string(id) + " has " + std::to_string(open) +
+    auto open = accounts_->openMessageCount(id);
+    if (!open) return unavailable(open.status());
+    if (open.value() > 0) {
+      return failed(Failure::Conflict, "account " + std::to_string(id) + " has " + std::to_string(open.value()) +
                                            " held or releasing message(s); release or discard them first");
     }
-    if (!accounts_->remove(id)) return failed(Failure::NotFound, "no account " + std::to_string(id));
+    auto removed = accounts_->remove(id);
+    if (!removed) return unavailable(removed.status());
+    if (!removed.value()) return failed(Failure::NotFound, "no account " + std::to_string(id));
   }
   audit(actor, "account.delete", describe(a, std::nullopt));
   common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"account.delete", 0, a.name},
@@ -213,7 +233,8 @@ TestReport AccountService::test(int64_t id, AccountProbe& probe, const std::stri
   TestReport report;
   auto settings = settingsFor(id);
   if (!settings) {
-    report.failure = accounts_->get(id) ? Failure::Unusable : Failure::NotFound;
+    auto r = accounts_->get(id);
+    report.failure = !r ? Failure::Unavailable : r.value() ? Failure::Unusable : Failure::NotFound;
     report.detail = settings.errorMessage();
     return report;
   }
@@ -243,7 +264,9 @@ TestReport AccountService::test(int64_t id, AccountProbe& probe, const std::stri
     if (!seen && !(std::string(name) == "tls" && settings->tls == "none")) ok = false;
   }
   report.ok = ok;
-  accounts_->recordTest(id, ok, clock_->nowMillis());
+  if (auto st = accounts_->recordTest(id, ok, clock_->nowMillis()); !st) {
+    log().error("account " + std::to_string(id) + ": the test result was not recorded: " + st.errorMessage());
+  }
 
   Poco::JSON::Object o;
   o.set("id", static_cast<Poco::Int64>(id));
@@ -260,7 +283,9 @@ TestReport AccountService::test(int64_t id, AccountProbe& probe, const std::stri
 }
 
 common::Result<std::string> AccountService::passwordFor(int64_t id) {
-  auto r = accounts_->get(id);
+  auto read = accounts_->get(id);
+  if (!read) return read.status().withContext("account " + std::to_string(id));
+  const auto& r = read.value();
   if (!r) return common::Result<std::string>::error("account " + std::to_string(id) + ": no such account");
   auto opened = secrets_->open(r->passwordSealed, associatedData(id));
   if (!opened) {
@@ -274,7 +299,9 @@ common::Result<std::string> AccountService::passwordFor(int64_t id) {
 }
 
 common::Result<AccountSettings> AccountService::settingsFor(int64_t id) {
-  auto r = accounts_->get(id);
+  auto read = accounts_->get(id);
+  if (!read) return read.status().withContext("account " + std::to_string(id));
+  const auto& r = read.value();
   if (!r) return common::Result<AccountSettings>::error("account " + std::to_string(id) + ": no such account");
   auto password = passwordFor(id);
   if (!password) return common::Result<AccountSettings>(password.status());

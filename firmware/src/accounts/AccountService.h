@@ -43,8 +43,8 @@ class AccountService {
                  std::shared_ptr<store::WatcherStateRepository> positions,
                  const common::Clock* clock = &common::SystemClock::instance());
 
-  std::vector<Account> list();
-  std::optional<Account> get(int64_t id);
+  common::Result<std::vector<Account>> list();
+  common::Result<std::optional<Account>> get(int64_t id);
 
   // `actor` is who asks (user or token name), for the audit log.
   AccountResult create(const AccountChanges& changes, const std::string& actor);

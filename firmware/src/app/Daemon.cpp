@@ -90,18 +90,28 @@ common::Status Daemon::prepareTls(std::string& webCert, std::string& webKey) {
 
 common::Status Daemon::writeCliToken() {
   // A fresh admin token for mailgatectl at each start; the previous one stops working.
-  for (const auto& t : users_->tokens()) {
-    if (t.name == "cli" && t.createdBy == "mailgated") users_->removeToken(t.id);
+  auto tokens = users_->tokens();
+  if (!tokens) return tokens.status().withContext("the mailgatectl token");
+  for (const auto& t : tokens.value()) {
+    if (t.name == "cli" && t.createdBy == "mailgated") {
+      if (auto removed = users_->removeToken(t.id); !removed) return removed.status().withContext("the mailgatectl token");
+    }
   }
   const std::string token = crypto::TokenHash::generateToken();
-  users_->addToken({0, "cli", crypto::TokenHash::hashToken(token), "admin", "mailgated",
-                    common::SystemClock::instance().nowMillis(), 0});
+  auto added = users_->addToken({0, "cli", crypto::TokenHash::hashToken(token), "admin", "mailgated",
+                                 common::SystemClock::instance().nowMillis(), 0});
+  if (!added) return added.status().withContext("the mailgatectl token");
   return writePrivateFile(settings_.storage.dataDir + "/cli.token", token + "\n");
 }
 
 void Daemon::writeSetupCodeIfNeeded() {
   const std::string path = settings_.storage.dataDir + "/setup-code";
-  if (users_->userCount() > 0) {
+  auto users = users_->userCount();
+  if (!users) {
+    log().error("cannot tell whether an operator account exists: " + users.errorMessage());
+    return;
+  }
+  if (users.value() > 0) {
     std::remove(path.c_str());
     return;
   }

@@ -37,17 +37,17 @@ smtp::AuthVerdict GateDelegate::authenticate(const std::string& user, const std:
     return smtp::AuthVerdict::Throttled;
   }
   if (!passwordChecks_.acquire(kPasswordCheckWaitMillis)) return smtp::AuthVerdict::Busy;
-  bool ok = false;
-  try {
-    auto u = users_->findUser(user);
-    // Hash even for an unknown user so that timing does not tell which names exist.
-    static const std::string kDummy = crypto::PasswordHash::hash("not-a-real-password-xx");
-    ok = crypto::PasswordHash::verify(password, u ? u->passwordHash : kDummy) && u.has_value();
-  } catch (const std::exception& e) {
-    common::logger("smtp").error(std::string("AUTH lookup failed: ") + e.what());
+  auto found = users_->findUser(user);
+  if (!found) {
+    // A temporary 454, not a refusal: the password may well be right.
+    common::logger("smtp").error("AUTH lookup failed: " + found.errorMessage());
     passwordChecks_.release();
     return smtp::AuthVerdict::Busy;
   }
+  const auto& u = found.value();
+  // Hash even for an unknown user so that timing does not tell which names exist.
+  static const std::string kDummy = crypto::PasswordHash::hash("not-a-real-password-xx");
+  const bool ok = crypto::PasswordHash::verify(password, u ? u->passwordHash : kDummy) && u.has_value();
   passwordChecks_.release();
   if (ok) {
     failedLogins_.recordSuccess(userKey);

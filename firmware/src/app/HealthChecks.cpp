@@ -17,8 +17,9 @@ using health::State;
 void Daemon::registerHealthChecks() {
   auto db = db_;
   health_->add("store", [db] {
-    db->schemaVersion();  // a query that throws when the database is unusable
-    return CheckResult{State::Ok, "schema " + std::to_string(db->schemaVersion())};
+    auto version = db->schemaVersion();  // a query: fails when the database is unusable
+    if (!version) return CheckResult{State::Failed, version.errorMessage()};
+    return CheckResult{State::Ok, "schema " + std::to_string(version.value())};
   });
   health_->add("smtp", [this] {
     return smtp_ && smtp_->running() ? CheckResult{State::Ok, std::to_string(smtp_->activeSessions()) + " session(s)"}

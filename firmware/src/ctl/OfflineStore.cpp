@@ -75,7 +75,9 @@ common::Status OfflineStore::addUser(const std::string& username, const std::str
     record.passwordHash = crypto::PasswordHash::hash(password);
     record.role = role;
     record.createdAt = clock_->nowMillis();
-    if (!users.addUser(record))
+    auto added = users.addUser(record);
+    if (!added) return added.status().withContext("adding user '" + username + "' to " + db_->path());
+    if (!added.value())
       return common::Status::error("user '" + username + "' already exists — 'user passwd' changes a password");
     // Same action and details as the API's POST /api/v1/users, so the audit log reads alike.
     auto audited = store::AuditRepository(db_).append(actor, "user.create", 0,
@@ -95,7 +97,9 @@ common::Result<std::string> OfflineStore::createToken(const std::string& name, c
                                                       const std::string& actor) {
   try {
     store::UserRepository users(db_);
-    for (const auto& t : users.tokens()) {
+    auto existing = users.tokens();
+    if (!existing) return existing.status().withContext("creating token '" + name + "' in " + db_->path());
+    for (const auto& t : existing.value()) {
       if (t.name == name)
         return common::Result<std::string>::error("a token named '" + name + "' already exists — choose another name");
     }
@@ -106,7 +110,9 @@ common::Result<std::string> OfflineStore::createToken(const std::string& name, c
     record.role = role;
     record.createdBy = actor;
     record.createdAt = clock_->nowMillis();
-    const int64_t id = users.addToken(record);
+    auto added = users.addToken(record);
+    if (!added) return added.status().withContext("creating token '" + name + "' in " + db_->path());
+    const int64_t id = added.value();
     auto audited = store::AuditRepository(db_).append(
         actor, "token.create", 0,
         "{\"id\":" + std::to_string(id) + ",\"name\":" + jsonString(name) + ",\"role\":" + jsonString(role) +

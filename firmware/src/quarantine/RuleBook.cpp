@@ -44,8 +44,15 @@ store::RuleRecord RuleBook::toRecord(const rules::Rule& r) {
 std::vector<rules::Rule> RuleBook::rules() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!loaded_) {
+    auto all = repo_->all();
+    if (!all) {
+      // The rules last read stay in force (none at first: every message is then held, the
+      // safe default), and the next call tries again.
+      common::logger("quarantine").error("rules: " + all.errorMessage());
+      return cache_;
+    }
     cache_.clear();
-    for (const auto& r : repo_->all()) cache_.push_back(fromRecord(r));
+    for (const auto& r : all.value()) cache_.push_back(fromRecord(r));
     loaded_ = true;
   }
   return cache_;

@@ -51,9 +51,11 @@ bool nameTaken(Poco::Data::Session& s, const std::string& name, int64_t exceptId
 
 }  // namespace
 
-AccountRepository::Change AccountRepository::insert(AccountRecord& r,
-                                                    const std::function<std::string(int64_t)>& sealPassword) {
+common::Result<AccountRepository::Change> AccountRepository::insert(
+    AccountRecord& r, const std::function<std::string(int64_t)>& sealPassword) {
   Change result = Change::Done;
+  // A seal that throws rolls the row back like any store error, and comes out as one.
+  auto done = db_->attemptVoid("adding the account", [&](Poco::Data::Session&) {
   db_->transaction([&](Poco::Data::Session& s) {
     if (nameTaken(s, r.name, 0)) {
       result = Change::NameTaken;
@@ -69,11 +71,13 @@ AccountRepository::Change AccountRepository::insert(AccountRecord& r,
     r.passwordSealed = sealPassword(r.id);
     s << "UPDATE accounts SET password_sealed = ? WHERE id = ?", bind(r.passwordSealed), bind(Poco::Int64(r.id)), now;
   });
+  });
+  if (!done) return done;
   return result;
 }
 
-AccountRepository::Change AccountRepository::update(const AccountRecord& r) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<AccountRepository::Change> AccountRepository::update(const AccountRecord& r) {
+  return db_->attempt("changing the account", [&](Poco::Data::Session& s) {
     if (nameTaken(s, r.name, r.id)) return Change::NameTaken;
     Statement st(s);
     st << "UPDATE accounts SET name = ?, host = ?, port = ?, tls = ?, username = ?, password_sealed = ?, "
@@ -85,16 +89,16 @@ AccountRepository::Change AccountRepository::update(const AccountRecord& r) {
   });
 }
 
-bool AccountRepository::remove(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> AccountRepository::remove(int64_t id) {
+  return db_->attempt("removing the account", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "DELETE FROM accounts WHERE id = ?", bind(Poco::Int64(id));
     return st.execute() == 1;
   });
 }
 
-std::optional<AccountRecord> AccountRepository::get(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<AccountRecord> {
+common::Result<std::optional<AccountRecord>> AccountRepository::get(int64_t id) {
+  return db_->attempt("reading the account", [&](Poco::Data::Session& s) -> std::optional<AccountRecord> {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM accounts WHERE id = ?", bind(Poco::Int64(id));
     auto r = rows(st);
@@ -103,8 +107,8 @@ std::optional<AccountRecord> AccountRepository::get(int64_t id) {
   });
 }
 
-std::optional<AccountRecord> AccountRepository::findByName(const std::string& name) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<AccountRecord> {
+common::Result<std::optional<AccountRecord>> AccountRepository::findByName(const std::string& name) {
+  return db_->attempt("finding the account", [&](Poco::Data::Session& s) -> std::optional<AccountRecord> {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM accounts WHERE name = ? COLLATE NOCASE", bind(name);
     auto r = rows(st);
@@ -113,16 +117,16 @@ std::optional<AccountRecord> AccountRepository::findByName(const std::string& na
   });
 }
 
-std::vector<AccountRecord> AccountRepository::all() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<AccountRecord>> AccountRepository::all() {
+  return db_->attempt("listing accounts", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM accounts ORDER BY name, id";
     return rows(st);
   });
 }
 
-bool AccountRepository::recordTest(int64_t id, bool ok, int64_t atMillis) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> AccountRepository::recordTest(int64_t id, bool ok, int64_t atMillis) {
+  return db_->attempt("recording the account test", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE accounts SET last_test_at = ?, last_test_ok_at = CASE WHEN ? THEN ? ELSE last_test_ok_at END "
           "WHERE id = ?",
@@ -131,8 +135,8 @@ bool AccountRepository::recordTest(int64_t id, bool ok, int64_t atMillis) {
   });
 }
 
-int64_t AccountRepository::openMessageCount(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<int64_t> AccountRepository::openMessageCount(int64_t id) {
+  return db_->attempt("counting the account's open messages", [&](Poco::Data::Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM messages WHERE account_id = ? AND status IN ('held','releasing','release_failed')",
         bind(Poco::Int64(id)), into(n), now;

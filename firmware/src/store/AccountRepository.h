@@ -38,20 +38,20 @@ class AccountRepository {
   // The sealed password is bound to the account's id, which exists only once the row does:
   // `sealPassword(id)` is called inside the inserting transaction, so no reader ever sees
   // the row without its password. NameTaken when the name is in use (any case).
-  Change insert(AccountRecord& r, const std::function<std::string(int64_t id)>& sealPassword);
+  common::Result<Change> insert(AccountRecord& r, const std::function<std::string(int64_t id)>& sealPassword);
   // Every setting including passwordSealed (the caller passes the old blob to keep it);
   // created_at and the test times are left alone.
-  Change update(const AccountRecord& r);
-  bool remove(int64_t id);
-  std::optional<AccountRecord> get(int64_t id);
-  std::optional<AccountRecord> findByName(const std::string& name);
-  std::vector<AccountRecord> all();  // by name
+  common::Result<Change> update(const AccountRecord& r);
+  common::Result<bool> remove(int64_t id);
+  common::Result<std::optional<AccountRecord>> get(int64_t id);
+  common::Result<std::optional<AccountRecord>> findByName(const std::string& name);
+  common::Result<std::vector<AccountRecord>> all();  // by name
 
   // A test ran at `atMillis`; last_test_ok_at moves only when it passed.
-  bool recordTest(int64_t id, bool ok, int64_t atMillis);
+  common::Result<bool> recordTest(int64_t id, bool ok, int64_t atMillis);
   // Messages of the account still waiting for an operator or a release (held, releasing,
   // release_failed): deleting the account would strand them.
-  int64_t openMessageCount(int64_t id);
+  common::Result<int64_t> openMessageCount(int64_t id);
 
  private:
   std::shared_ptr<Database> db_;

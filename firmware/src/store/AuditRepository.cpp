@@ -66,8 +66,8 @@ std::vector<AuditEntry> rows(Statement& st) {
 }
 }  // namespace
 
-std::vector<AuditEntry> AuditRepository::list(const AuditFilter& f) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<AuditEntry>> AuditRepository::list(const AuditFilter& f) {
+  return db_->attempt("reading the audit log", [&](Poco::Data::Session& s) {
     Statement st(s);
     // action filter: "account.*" matches every account action.
     std::string actionLike = f.action;
@@ -82,20 +82,22 @@ std::vector<AuditEntry> AuditRepository::list(const AuditFilter& f) {
   });
 }
 
-AuditVerification AuditRepository::verify() {
+common::Result<AuditVerification> AuditRepository::verify() {
   AuditVerification v;
   std::string prev(64, '0');
   int64_t expectedSeq = 1;
   const int64_t kPage = 1000;
   int64_t after = 0;
   while (true) {
-    auto page = db_->locked([&](Poco::Data::Session& s) {
+    auto read = db_->attempt("reading the audit log", [&](Poco::Data::Session& s) {
       Statement st(s);
       st << "SELECT seq, at, user, action, email_id, details, prev_hash, hash FROM audit WHERE seq > ? "
             "ORDER BY seq LIMIT ?",
           bind(Poco::Int64(after)), bind(Poco::Int64(kPage));
       return rows(st);
     });
+    if (!read) return read.status();
+    const auto& page = read.value();
     for (const auto& e : page) {
       ++v.entries;
       if (v.ok && (e.seq != expectedSeq || e.prevHash != prev || entryHash(e) != e.hash)) {

@@ -40,8 +40,8 @@ class AuditRepository {
   // stands, and the caller says so in the log.
   common::Result<AuditEntry> append(const std::string& user, const std::string& action, int64_t emailId,
                                     const std::string& details, int64_t atMillis);
-  std::vector<AuditEntry> list(const AuditFilter& filter);
-  AuditVerification verify();
+  common::Result<std::vector<AuditEntry>> list(const AuditFilter& filter);
+  common::Result<AuditVerification> verify();
   static std::string entryHash(const AuditEntry& e);
 
  private:

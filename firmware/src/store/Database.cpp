@@ -65,8 +65,8 @@ std::string Database::describe(const std::exception& e) {
   return e.what();
 }
 
-int Database::schemaVersion() {
-  return locked([](Poco::Data::Session& s) {
+common::Result<int> Database::schemaVersion() {
+  return attempt("reading the schema version", [](Poco::Data::Session& s) {
     int v = 0;
     s << "PRAGMA user_version", into(v), now;
     return v;
@@ -81,7 +81,9 @@ int64_t Database::lastInsertId(Poco::Data::Session& s) {
 
 common::Status Database::migrate() {
   const auto& all = migrations();
-  const int current = schemaVersion();
+  auto version = schemaVersion();
+  if (!version) return version.status();
+  const int current = version.value();
   if (current > static_cast<int>(all.size())) {
     return common::Status::error("schema version " + std::to_string(current) + " is newer than this mailgated (" +
                                  std::to_string(all.size()) + "); install the newer version or restore a backup");

@@ -66,7 +66,7 @@ class Database {
   // operation then fails with it as if SQLite had (e.g. "database or disk is full").
   void setFaultForTest(std::function<std::string(const std::string& operation)> fault);
 
-  int schemaVersion();
+  common::Result<int> schemaVersion();
   const std::string& path() const { return path_; }
   // Consistent snapshot for backups: VACUUM INTO (no file copy of a live database).
   common::Status vacuumInto(const std::string& target);

@@ -19,8 +19,8 @@ common::Result<int64_t> NotificationRepository::add(const Notification& n) {
   });
 }
 
-std::vector<Notification> NotificationRepository::list(bool unackedOnly, int limit) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<Notification>> NotificationRepository::list(bool unackedOnly, int limit) {
+  return db_->attempt("listing notifications", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT id, type, severity, message, email_id, created_at, acknowledged FROM notifications "
           "WHERE (? = 0 OR acknowledged = 0) ORDER BY id DESC LIMIT ?",
@@ -36,8 +36,8 @@ std::vector<Notification> NotificationRepository::list(bool unackedOnly, int lim
   });
 }
 
-bool NotificationRepository::acknowledge(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> NotificationRepository::acknowledge(int64_t id) {
+  return db_->attempt("acknowledging the notification", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE notifications SET acknowledged = 1 WHERE id = ?", bind(Poco::Int64(id));
     return st.execute() == 1;

@@ -21,8 +21,8 @@ class NotificationRepository {
  public:
   explicit NotificationRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
   common::Result<int64_t> add(const Notification& n);  // the new id
-  std::vector<Notification> list(bool unackedOnly, int limit);
-  bool acknowledge(int64_t id);
+  common::Result<std::vector<Notification>> list(bool unackedOnly, int limit);
+  common::Result<bool> acknowledge(int64_t id);
 
  private:
   std::shared_ptr<Database> db_;

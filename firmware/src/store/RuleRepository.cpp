@@ -36,8 +36,8 @@ std::vector<RuleRecord> rows(Statement& st) {
 
 }  // namespace
 
-int64_t RuleRepository::insert(const RuleRecord& r) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<int64_t> RuleRepository::insert(const RuleRecord& r) {
+  return db_->attempt("adding the rule", [&](Poco::Data::Session& s) {
     s << "INSERT INTO rules (name, scope, account_id, match_json, action, auto_release_minutes, priority, enabled, "
          "created_at) VALUES (?, ?, NULLIF(?,0), ?, ?, ?, ?, ?, ?)",
         bind(r.name), bind(r.scope), bind(Poco::Int64(r.accountId)), bind(r.matchJson), bind(r.action),
@@ -47,8 +47,8 @@ int64_t RuleRepository::insert(const RuleRecord& r) {
   });
 }
 
-bool RuleRepository::update(const RuleRecord& r) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> RuleRepository::update(const RuleRecord& r) {
+  return db_->attempt("changing the rule", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE rules SET name = ?, scope = ?, account_id = NULLIF(?,0), match_json = ?, action = ?, "
           "auto_release_minutes = ?, priority = ?, enabled = ? WHERE id = ?",
@@ -58,16 +58,16 @@ bool RuleRepository::update(const RuleRecord& r) {
   });
 }
 
-bool RuleRepository::remove(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> RuleRepository::remove(int64_t id) {
+  return db_->attempt("removing the rule", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "DELETE FROM rules WHERE id = ?", bind(Poco::Int64(id));
     return st.execute() == 1;
   });
 }
 
-std::optional<RuleRecord> RuleRepository::get(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<RuleRecord> {
+common::Result<std::optional<RuleRecord>> RuleRepository::get(int64_t id) {
+  return db_->attempt("reading the rule", [&](Poco::Data::Session& s) -> std::optional<RuleRecord> {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM rules WHERE id = ?", bind(Poco::Int64(id));
     auto r = rows(st);
@@ -76,8 +76,8 @@ std::optional<RuleRecord> RuleRepository::get(int64_t id) {
   });
 }
 
-std::vector<RuleRecord> RuleRepository::all() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<RuleRecord>> RuleRepository::all() {
+  return db_->attempt("reading the rules", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << std::string("SELECT ") + kColumns + " FROM rules ORDER BY priority, id";
     return rows(st);

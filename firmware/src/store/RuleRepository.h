@@ -25,11 +25,11 @@ struct RuleRecord {
 class RuleRepository {
  public:
   explicit RuleRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
-  int64_t insert(const RuleRecord& r);
-  bool update(const RuleRecord& r);
-  bool remove(int64_t id);
-  std::optional<RuleRecord> get(int64_t id);
-  std::vector<RuleRecord> all();  // by priority, then id
+  common::Result<int64_t> insert(const RuleRecord& r);
+  common::Result<bool> update(const RuleRecord& r);
+  common::Result<bool> remove(int64_t id);
+  common::Result<std::optional<RuleRecord>> get(int64_t id);
+  common::Result<std::vector<RuleRecord>> all();  // by priority, then id
 
  private:
   std::shared_ptr<Database> db_;

@@ -38,8 +38,8 @@ const char* kTokenColumns = "id, name, token_hash, role, created_by, created_at,
 
 }  // namespace
 
-bool UserRepository::addUser(const UserRecord& u) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> UserRepository::addUser(const UserRecord& u) {
+  return db_->attempt("adding the user", [&](Poco::Data::Session& s) {
     int n = 0;
     s << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
     if (n > 0) return false;
@@ -49,8 +49,8 @@ bool UserRepository::addUser(const UserRecord& u) {
   });
 }
 
-std::optional<UserRecord> UserRepository::findUser(const std::string& username) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<UserRecord> {
+common::Result<std::optional<UserRecord>> UserRepository::findUser(const std::string& username) {
+  return db_->attempt("reading the user", [&](Poco::Data::Session& s) -> std::optional<UserRecord> {
     Statement st(s);
     st << "SELECT id, username, password_hash, role, created_at FROM users WHERE username = ?", bind(username);
     auto rows = userRows(st);
@@ -59,17 +59,17 @@ std::optional<UserRecord> UserRepository::findUser(const std::string& username) 
   });
 }
 
-std::vector<UserRecord> UserRepository::users() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<UserRecord>> UserRepository::users() {
+  return db_->attempt("listing users", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "SELECT id, username, password_hash, role, created_at FROM users ORDER BY username";
     return userRows(st);
   });
 }
 
-bool UserRepository::updateUser(const std::string& username, const std::optional<std::string>& passwordHash,
+common::Result<bool> UserRepository::updateUser(const std::string& username, const std::optional<std::string>& passwordHash,
                                 const std::optional<std::string>& role) {
-  return db_->locked([&](Poco::Data::Session& s) {
+  return db_->attempt("changing the user", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE users SET password_hash = COALESCE(?, password_hash), role = COALESCE(?, role) WHERE username = ?";
     if (passwordHash) st, bind(*passwordHash); else st, bind(Poco::Data::Keywords::null);
@@ -79,32 +79,32 @@ bool UserRepository::updateUser(const std::string& username, const std::optional
   });
 }
 
-bool UserRepository::removeUser(const std::string& username) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> UserRepository::removeUser(const std::string& username) {
+  return db_->attempt("removing the user", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "DELETE FROM users WHERE username = ?", bind(username);
     return st.execute() == 1;
   });
 }
 
-int64_t UserRepository::userCount() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<int64_t> UserRepository::userCount() {
+  return db_->attempt("counting users", [&](Poco::Data::Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM users", into(n), now;
     return static_cast<int64_t>(n);
   });
 }
 
-int64_t UserRepository::addToken(const TokenRecord& t) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<int64_t> UserRepository::addToken(const TokenRecord& t) {
+  return db_->attempt("adding the token", [&](Poco::Data::Session& s) {
     s << "INSERT INTO tokens (name, token_hash, role, created_by, created_at) VALUES (?, ?, ?, ?, ?)", bind(t.name),
         bind(t.tokenHash), bind(t.role), bind(t.createdBy), bind(Poco::Int64(t.createdAt)), now;
     return db_->lastInsertId(s);
   });
 }
 
-std::optional<TokenRecord> UserRepository::findTokenByHash(const std::string& tokenHash) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<TokenRecord> {
+common::Result<std::optional<TokenRecord>> UserRepository::findTokenByHash(const std::string& tokenHash) {
+  return db_->attempt("checking the token", [&](Poco::Data::Session& s) -> std::optional<TokenRecord> {
     Statement st(s);
     st << std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash = ?", bind(tokenHash);
     auto rows = tokenRows(st);
@@ -113,26 +113,25 @@ std::optional<TokenRecord> UserRepository::findTokenByHash(const std::string& to
   });
 }
 
-std::vector<TokenRecord> UserRepository::tokens() {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<std::vector<TokenRecord>> UserRepository::tokens() {
+  return db_->attempt("listing tokens", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << std::string("SELECT ") + kTokenColumns + " FROM tokens ORDER BY id";
     return tokenRows(st);
   });
 }
 
-bool UserRepository::removeToken(int64_t id) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> UserRepository::removeToken(int64_t id) {
+  return db_->attempt("removing the token", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "DELETE FROM tokens WHERE id = ?", bind(Poco::Int64(id));
     return st.execute() == 1;
   });
 }
 
-void UserRepository::touchToken(int64_t id, int64_t atMillis) {
-  db_->locked([&](Poco::Data::Session& s) {
+common::Status UserRepository::touchToken(int64_t id, int64_t atMillis) {
+  return db_->attemptVoid("noting the token's use", [&](Poco::Data::Session& s) {
     s << "UPDATE tokens SET last_used_at = ? WHERE id = ?", bind(Poco::Int64(atMillis)), bind(Poco::Int64(id)), now;
-    return 0;
   });
 }
 

@@ -32,19 +32,19 @@ class UserRepository {
   explicit UserRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   // False when the name is taken.
-  bool addUser(const UserRecord& u);
-  std::optional<UserRecord> findUser(const std::string& username);
-  std::vector<UserRecord> users();
-  bool updateUser(const std::string& username, const std::optional<std::string>& passwordHash,
+  common::Result<bool> addUser(const UserRecord& u);
+  common::Result<std::optional<UserRecord>> findUser(const std::string& username);
+  common::Result<std::vector<UserRecord>> users();
+  common::Result<bool> updateUser(const std::string& username, const std::optional<std::string>& passwordHash,
                   const std::optional<std::string>& role);
-  bool removeUser(const std::string& username);
-  int64_t userCount();
+  common::Result<bool> removeUser(const std::string& username);
+  common::Result<int64_t> userCount();
 
-  int64_t addToken(const TokenRecord& t);
-  std::optional<TokenRecord> findTokenByHash(const std::string& tokenHash);
-  std::vector<TokenRecord> tokens();
-  bool removeToken(int64_t id);
-  void touchToken(int64_t id, int64_t atMillis);
+  common::Result<int64_t> addToken(const TokenRecord& t);
+  common::Result<std::optional<TokenRecord>> findTokenByHash(const std::string& tokenHash);
+  common::Result<std::vector<TokenRecord>> tokens();
+  common::Result<bool> removeToken(int64_t id);
+  common::Status touchToken(int64_t id, int64_t atMillis);
 
  private:
   std::shared_ptr<Database> db_;

@@ -10,8 +10,8 @@ using Poco::Data::Statement;
 
 namespace mg::store {
 
-std::optional<WatcherState> WatcherStateRepository::get(int64_t accountId) {
-  return db_->locked([&](Poco::Data::Session& s) -> std::optional<WatcherState> {
+common::Result<std::optional<WatcherState>> WatcherStateRepository::get(int64_t accountId) {
+  return db_->attempt("reading the watcher position", [&](Poco::Data::Session& s) -> std::optional<WatcherState> {
     Statement st(s);
     st << "SELECT account_id, uidvalidity, last_uid, updated_at, floor_at, floor_until_uid, take_existing "
           "FROM watcher_state WHERE account_id = ?",
@@ -24,9 +24,9 @@ std::optional<WatcherState> WatcherStateRepository::get(int64_t accountId) {
   });
 }
 
-bool WatcherStateRepository::set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis,
+common::Result<bool> WatcherStateRepository::set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis,
                                  int64_t floorAt, int64_t floorUntilUid) {
-  return db_->locked([&](Poco::Data::Session& s) {
+  return db_->attempt("saving the watcher position", [&](Poco::Data::Session& s) {
     // INSERT … SELECT so that a deleted account writes nothing instead of failing the
     // foreign key with an exception in the watcher's loop.
     Statement st(s);
@@ -41,8 +41,8 @@ bool WatcherStateRepository::set(int64_t accountId, int64_t uidValidity, int64_t
   });
 }
 
-bool WatcherStateRepository::touch(int64_t accountId, int64_t atMillis) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> WatcherStateRepository::touch(int64_t accountId, int64_t atMillis) {
+  return db_->attempt("keeping the watcher heartbeat", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE watcher_state SET updated_at = ? WHERE account_id = ?", bind(Poco::Int64(atMillis)),
         bind(Poco::Int64(accountId));
@@ -50,8 +50,8 @@ bool WatcherStateRepository::touch(int64_t accountId, int64_t atMillis) {
   });
 }
 
-bool WatcherStateRepository::requestTakeExisting(int64_t accountId, int64_t atMillis) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> WatcherStateRepository::requestTakeExisting(int64_t accountId, int64_t atMillis) {
+  return db_->attempt("asking to take existing mail", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "INSERT INTO watcher_state (account_id, uidvalidity, last_uid, updated_at, floor_at, floor_until_uid, "
           "take_existing) SELECT id, 0, 0, ?, 0, 0, 1 FROM accounts WHERE id = ? "
@@ -61,8 +61,8 @@ bool WatcherStateRepository::requestTakeExisting(int64_t accountId, int64_t atMi
   });
 }
 
-bool WatcherStateRepository::clear(int64_t accountId) {
-  return db_->locked([&](Poco::Data::Session& s) {
+common::Result<bool> WatcherStateRepository::clear(int64_t accountId) {
+  return db_->attempt("clearing the watcher position", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "DELETE FROM watcher_state WHERE account_id = ?", bind(Poco::Int64(accountId));
     return st.execute() == 1;

@@ -27,16 +27,16 @@ class WatcherStateRepository {
   explicit WatcherStateRepository(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   // nullopt: the watcher never saved a position for this account.
-  std::optional<WatcherState> get(int64_t accountId);
+  common::Result<std::optional<WatcherState>> get(int64_t accountId);
   // Insert or replace (and so ends a take_existing request). False when the account does not
   // exist (it was deleted meanwhile).
-  bool set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis, int64_t floorAt = 0,
+  common::Result<bool> set(int64_t accountId, int64_t uidValidity, int64_t lastUid, int64_t atMillis, int64_t floorAt = 0,
            int64_t floorUntilUid = 0);
   // Keeps the last heartbeat: only updated_at changes.
-  bool touch(int64_t accountId, int64_t atMillis);
+  common::Result<bool> touch(int64_t accountId, int64_t atMillis);
   // The next start of the account's watcher takes every INBOX message once.
-  bool requestTakeExisting(int64_t accountId, int64_t atMillis);
-  bool clear(int64_t accountId);
+  common::Result<bool> requestTakeExisting(int64_t accountId, int64_t atMillis);
+  common::Result<bool> clear(int64_t accountId);
 
  private:
   std::shared_ptr<Database> db_;

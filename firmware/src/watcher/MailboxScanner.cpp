@@ -51,7 +51,9 @@ common::Status MailboxScanner::begin(imap::ImapClient& client, const std::string
   const auto& inbox = client.selected();
   if (!inbox) return common::Status::error("INBOX is not selected");
   uidValidity_ = inbox->uidValidity;
-  const auto saved = deps_.positions->get(account_.id);
+  auto read = deps_.positions->get(account_.id);
+  if (!read) return read.status();
+  const auto& saved = read.value();
   if (saved && saved->uidValidity == uidValidity_ && !saved->takeExisting) {
     lastUid_ = static_cast<uint32_t>(saved->lastUid);
     floorAt_ = saved->floorAt;

@@ -65,8 +65,22 @@ void WatcherPool::start() {
     if (running_) return;
     running_ = true;
   }
-  for (const auto& a : accounts_.list()) refresh(a.id);
+  loadAccounts();
   housekeeper_ = std::thread([this] { housekeeping(); });
+}
+
+bool WatcherPool::loadAccounts() {
+  auto all = accounts_.list();
+  if (!all) {
+    // Retried by the housekeeper: a store that is back brings the watchers with it.
+    common::logEvent(log(), Poco::Message::PRIO_ERROR, {"watchers", 0, ""},
+                     "the accounts cannot be read, so no watcher runs yet: " + all.errorMessage());
+    loadPending_ = true;
+    return false;
+  }
+  loadPending_ = false;
+  for (const auto& a : all.value()) refresh(a.id);
+  return true;
 }
 
 void WatcherPool::stop() {
@@ -100,7 +114,18 @@ void WatcherPool::refresh(int64_t accountId) {
       entries_.erase(it);
     }
   }
-  const auto account = accounts_.get(accountId);
+  auto read = accounts_.get(accountId);
+  if (!read) {
+    common::logEvent(log(), Poco::Message::PRIO_ERROR, {"watchers", 0, ""},
+                     "account " + std::to_string(accountId) + " cannot be read: " + read.errorMessage());
+    if (old) {
+      std::lock_guard<std::mutex> lock(mu_);  // keep what runs; the next change refreshes it
+      entries_[accountId] = std::move(old);
+    }
+    loadPending_ = true;
+    return;
+  }
+  const auto& account = read.value();
   if (old && account && old->updatedAt == account->updatedAt && old->enabled == account->enabled) {
     std::lock_guard<std::mutex> lock(mu_);  // nothing that matters changed (e.g. a test ran)
     entries_[accountId] = std::move(old);
@@ -161,8 +186,8 @@ std::optional<WatchedAccount> WatcherPool::accountFor(int64_t accountId) {
     if (it != entries_.end()) return it->second->account;
   }
   auto a = accounts_.get(accountId);
-  if (!a) return std::nullopt;
-  return watchedFrom(*a);
+  if (!a || !a.value()) return std::nullopt;
+  return watchedFrom(*a.value());
 }
 
 std::shared_ptr<ConnectionPool> WatcherPool::poolFor(int64_t accountId) {
@@ -178,8 +203,10 @@ void WatcherPool::housekeeping() {
     if (!running_) break;
     std::vector<std::shared_ptr<ConnectionPool>> pools;
     for (const auto& [id, e] : entries_) pools.push_back(e->pool);
+    const bool reload = loadPending_;
     lock.unlock();
     for (auto& p : pools) p->closeIdle();
+    if (reload) loadAccounts();
     lock.lock();
   }
 }

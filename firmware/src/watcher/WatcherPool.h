@@ -6,6 +6,7 @@
 // idle over pool_idle_seconds. Implements the API's WatcherDirectory and the release port's
 // ConnectionSource.
 #include <condition_variable>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,7 +74,9 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
   std::mutex mu_;
   std::map<int64_t, std::unique_ptr<Entry>> entries_;
   bool running_ = false;
+  std::atomic<bool> loadPending_{false};  // the accounts could not be read: the housekeeper retries
   std::thread housekeeper_;
+  bool loadAccounts();
   std::condition_variable cv_;
 };
 

@@ -95,6 +95,8 @@ void sendFailure(RequestContext& ctx, Failure f, const std::string& detail) {
       return ctx.sendProblem(422, "Invalid account", detail);
     case Failure::Unusable:
       return ctx.sendProblem(409, "Stored password unusable", detail);
+    case Failure::Unavailable:
+      return ctx.sendStoreUnavailable(detail);
     case Failure::None:
       break;
   }
@@ -129,8 +131,10 @@ Object::Ptr watcherJson(const accounts::Account& a, const accounts::WatcherStatu
 
 void addAccountRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/accounts", Access::Reader, [&c](RequestContext& ctx) {
+    auto all = c.accounts->list();
+    if (!ctx.storeAnswered(all)) return;
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& a : c.accounts->list()) items->add(accountJson(a));
+    for (const auto& a : all.value()) items->add(accountJson(a));
     Object::Ptr o = new Object;
     o->set("items", items);
     ctx.sendJson(200, o);
@@ -150,7 +154,9 @@ void addAccountRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/accounts/{id}", Access::Reader, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    auto a = c.accounts->get(*id);
+    auto read = c.accounts->get(*id);
+    if (!ctx.storeAnswered(read)) return;
+    const auto& a = read.value();
     if (!a) return ctx.sendProblem(404, "Not found", "no account " + std::to_string(*id));
     ctx.sendJson(200, accountJson(*a));
   });
@@ -179,7 +185,9 @@ void addAccountRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/accounts/{id}/test", Access::Admin, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    if (!c.accounts->get(*id)) return ctx.sendProblem(404, "Not found", "no account " + std::to_string(*id));
+    auto read = c.accounts->get(*id);
+    if (!ctx.storeAnswered(read)) return;
+    if (!read.value()) return ctx.sendProblem(404, "Not found", "no account " + std::to_string(*id));
     if (c.probe == nullptr) {
       return ctx.sendProblem(503, "Service unavailable", "the IMAP watcher is not available in this build");
     }
@@ -204,10 +212,12 @@ void addAccountRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/watchers", Access::Reader, [&c](RequestContext& ctx) {
     std::vector<accounts::WatcherStatus> known;
     if (c.watchers != nullptr) known = c.watchers->watchers();
+    auto all = c.accounts->list();
+    if (!ctx.storeAnswered(all)) return;
     Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
     // One entry per account, in the accounts' order; a watcher of an account deleted a
     // moment ago is left out.
-    for (const auto& a : c.accounts->list()) {
+    for (const auto& a : all.value()) {
       const accounts::WatcherStatus* found = nullptr;
       for (const auto& w : known) {
         if (w.accountId == a.id) found = &w;

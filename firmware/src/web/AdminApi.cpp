@@ -48,7 +48,9 @@ void addTokenRoutes(Router& r, ApiContext& c) {
     if (!validRole(role)) return ctx.sendProblem(422, "Invalid token", "'role' must be admin or reviewer");
     const std::string token = crypto::TokenHash::generateToken();
     store::TokenRecord t{0, name, crypto::TokenHash::hashToken(token), role, ctx.principal->name, c.clock->nowMillis(), 0};
-    t.id = c.users->addToken(t);
+    auto added = c.users->addToken(t);
+    if (!ctx.storeAnswered(added)) return;
+    t.id = added.value();
     c.auditAction(ctx.principal->name, "token.create", "{\"id\":" + std::to_string(t.id) + ",\"role\":\"" + role + "\"}");
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("id", static_cast<Poco::Int64>(t.id));
@@ -58,8 +60,10 @@ void addTokenRoutes(Router& r, ApiContext& c) {
     ctx.sendJson(201, o);
   });
   r.add("GET", "/api/v1/tokens", Access::Admin, [&c](RequestContext& ctx) {
+    auto all = c.users->tokens();
+    if (!ctx.storeAnswered(all)) return;
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& t : c.users->tokens()) {
+    for (const auto& t : all.value()) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
       o->set("id", static_cast<Poco::Int64>(t.id));
       o->set("name", t.name);
@@ -76,7 +80,9 @@ void addTokenRoutes(Router& r, ApiContext& c) {
   r.add("DELETE", "/api/v1/tokens/{id}", Access::Admin, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    if (!c.users->removeToken(*id)) return ctx.sendProblem(404, "Not found", "no token " + std::to_string(*id));
+    auto removed = c.users->removeToken(*id);
+    if (!ctx.storeAnswered(removed)) return;
+    if (!removed.value()) return ctx.sendProblem(404, "Not found", "no token " + std::to_string(*id));
     c.auditAction(ctx.principal->name, "token.delete", "{\"id\":" + std::to_string(*id) + "}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();
@@ -85,8 +91,10 @@ void addTokenRoutes(Router& r, ApiContext& c) {
 
 void addUserRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/users", Access::Admin, [&c](RequestContext& ctx) {
+    auto all = c.users->users();
+    if (!ctx.storeAnswered(all)) return;
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& u : c.users->users()) items->add(userJson(u));
+    for (const auto& u : all.value()) items->add(userJson(u));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("items", items);
     ctx.sendJson(200, o);
@@ -103,7 +111,9 @@ void addUserRoutes(Router& r, ApiContext& c) {
     if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
     u.passwordHash = crypto::PasswordHash::hash(password);
     u.createdAt = c.clock->nowMillis();
-    if (!c.users->addUser(u)) return ctx.sendProblem(409, "Conflict", "user '" + u.username + "' exists");
+    auto added = c.users->addUser(u);
+    if (!ctx.storeAnswered(added)) return;
+    if (!added.value()) return ctx.sendProblem(409, "Conflict", "user '" + u.username + "' exists");
     c.auditAction(ctx.principal->name, "user.create", "{\"username\":\"" + u.username + "\",\"role\":\"" + u.role + "\"}");
     ctx.sendJson(201, userJson(u));
   });
@@ -121,14 +131,21 @@ void addUserRoutes(Router& r, ApiContext& c) {
       if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
       hash = crypto::PasswordHash::hash(password);
     }
-    if (!c.users->updateUser(name, hash, role)) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
+    auto updated = c.users->updateUser(name, hash, role);
+    if (!ctx.storeAnswered(updated)) return;
+    if (!updated.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
     c.auditAction(ctx.principal->name, "user.update",
                   std::string("{\"username\":\"") + name + "\",\"password_changed\":" + (hash ? "true" : "false") + "}");
-    ctx.sendJson(200, userJson(*c.users->findUser(name)));
+    auto user = c.users->findUser(name);
+    if (!ctx.storeAnswered(user)) return;
+    if (!user.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");  // removed meanwhile
+    ctx.sendJson(200, userJson(*user.value()));
   });
   r.add("DELETE", "/api/v1/users/{name}", Access::Admin, [&c](RequestContext& ctx) {
     const std::string name = ctx.params["name"];
-    if (!c.users->removeUser(name)) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
+    auto removed = c.users->removeUser(name);
+    if (!ctx.storeAnswered(removed)) return;
+    if (!removed.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
     c.auditAction(ctx.principal->name, "user.delete", "{\"username\":\"" + name + "\"}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();
@@ -139,8 +156,10 @@ void addNotificationRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/notifications", Access::Reader, [&c](RequestContext& ctx) {
     auto limit = ctx.intQuery("limit", 100, 1, 1000);
     if (!limit) return;
+    auto listed = c.notifications->list(ctx.query("unacked") == "1", static_cast<int>(*limit));
+    if (!ctx.storeAnswered(listed)) return;
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    for (const auto& n : c.notifications->list(ctx.query("unacked") == "1", static_cast<int>(*limit))) {
+    for (const auto& n : listed.value()) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
       o->set("id", static_cast<Poco::Int64>(n.id));
       o->set("type", n.type);
@@ -158,7 +177,9 @@ void addNotificationRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/notifications/{id}/ack", Access::Reviewer, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    if (!c.notifications->acknowledge(*id)) return ctx.sendProblem(404, "Not found", "no notification " + std::to_string(*id));
+    auto acked = c.notifications->acknowledge(*id);
+    if (!ctx.storeAnswered(acked)) return;
+    if (!acked.value()) return ctx.sendProblem(404, "Not found", "no notification " + std::to_string(*id));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("id", static_cast<Poco::Int64>(*id));
     o->set("acknowledged", true);
@@ -181,7 +202,9 @@ void addAuditRoutes(Router& r, ApiContext& c) {
     f.user = ctx.query("user");
     f.action = ctx.query("action");
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-    const auto rows = c.audit->list(f);
+    const auto listed = c.audit->list(f);
+    if (!ctx.storeAnswered(listed)) return;
+    const auto& rows = listed.value();
     for (const auto& e : rows) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
       o->set("seq", static_cast<Poco::Int64>(e.seq));
@@ -201,7 +224,9 @@ void addAuditRoutes(Router& r, ApiContext& c) {
     ctx.sendJson(200, o);
   });
   r.add("GET", "/api/v1/audit/verify", Access::Reader, [&c](RequestContext& ctx) {
-    const auto v = c.audit->verify();
+    const auto verified = c.audit->verify();
+    if (!ctx.storeAnswered(verified)) return;
+    const auto& v = verified.value();
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("ok", v.ok);
     o->set("entries", static_cast<Poco::Int64>(v.entries));

@@ -216,11 +216,20 @@ bool ApiServer::authenticate(RequestContext& ctx) {
   if (!common::istartsWith(header, "Bearer ")) return false;
   const std::string token(common::trim(header.substr(7)));
   if (token.empty()) return false;
-  auto record = ctx_.users->findTokenByHash(crypto::TokenHash::hashToken(token));
+  auto found = ctx_.users->findTokenByHash(crypto::TokenHash::hashToken(token));
+  if (!found) {
+    ctx.sendStoreUnavailable(found.errorMessage());  // not "unauthorized": the token may be fine
+    return false;
+  }
+  const auto& record = found.value();
   if (!record) return false;
   // An SD card wears with every write: last_used is kept to the minute, not to the request.
   const int64_t now = ctx_.clock->nowMillis();
-  if (now - record->lastUsedAt >= kTokenTouchIntervalMillis) ctx_.users->touchToken(record->id, now);
+  if (now - record->lastUsedAt >= kTokenTouchIntervalMillis) {
+    if (auto st = ctx_.users->touchToken(record->id, now); !st) {
+      common::logger("web").warning("token last_used not kept: " + st.message());
+    }
+  }
   ctx.principal = Principal{record->createdBy == "mailgated" ? record->name : "token:" + record->name, record->role};
   return true;
 }
@@ -241,6 +250,7 @@ void ApiServer::dispatch(RequestContext& ctx) {
   }
   if (match.access != Access::Public) {
     if (!authenticate(ctx)) {
+      if (ctx.sent()) return;  // the store could not be asked: answered 503
       ctx.response().set("WWW-Authenticate", "Bearer realm=\"mailgate\"");
       ctx.sendProblem(401, "Unauthorized", "log in or send 'Authorization: Bearer <token>'");
       return;

@@ -67,7 +67,9 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     auto record = quarantine::RuleBook::toRecord(rule.value());
     record.createdAt = c.clock->nowMillis();
-    rule->id = c.quarantine->ruleBook().repository().insert(record);
+    auto added = c.quarantine->ruleBook().repository().insert(record);
+    if (!ctx.storeAnswered(added)) return;
+    rule->id = added.value();
     c.quarantine->ruleBook().invalidate();
     auto json = ruleObject(rule.value());
     c.auditAction(ctx.principal->name, "rule.create", text(json));
@@ -77,7 +79,9 @@ void addRuleRoutes(Router& r, ApiContext& c) {
   r.add("PATCH", "/api/v1/rules/{id}", Access::Admin, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    auto existing = c.quarantine->ruleBook().repository().get(*id);
+    auto read = c.quarantine->ruleBook().repository().get(*id);
+    if (!ctx.storeAnswered(read)) return;
+    const auto& existing = read.value();
     if (!existing) return ctx.sendProblem(404, "Not found", "no rule " + std::to_string(*id));
     auto body = ctx.readJsonObject();
     if (!body) return;
@@ -85,7 +89,8 @@ void addRuleRoutes(Router& r, ApiContext& c) {
     if (!rule) return ctx.sendProblem(422, "Invalid rule", rule.errorMessage());
     rule->id = *id;
     auto record = quarantine::RuleBook::toRecord(rule.value());
-    c.quarantine->ruleBook().repository().update(record);
+    auto updated = c.quarantine->ruleBook().repository().update(record);
+    if (!ctx.storeAnswered(updated)) return;
     c.quarantine->ruleBook().invalidate();
     auto json = ruleObject(rule.value());
     c.auditAction(ctx.principal->name, "rule.update", text(json));
@@ -95,7 +100,9 @@ void addRuleRoutes(Router& r, ApiContext& c) {
   r.add("DELETE", "/api/v1/rules/{id}", Access::Admin, [&c](RequestContext& ctx) {
     auto id = ctx.intParam("id");
     if (!id) return;
-    if (!c.quarantine->ruleBook().repository().remove(*id)) {
+    auto removed = c.quarantine->ruleBook().repository().remove(*id);
+    if (!ctx.storeAnswered(removed)) return;
+    if (!removed.value()) {
       return ctx.sendProblem(404, "Not found", "no rule " + std::to_string(*id));
     }
     c.quarantine->ruleBook().invalidate();

@@ -61,17 +61,6 @@ ClientOptions CourierFixture::clientOptions() const {
   return o;
 }
 
-common::Result<AppendResult> CourierFixture::appendAs(const std::string& user, const std::string& password,
-                                                      const std::string& mailbox, const std::string& message,
-                                                      const std::vector<std::string>& flags) {
-  ImapClient other(clientOptions());
-  if (auto s = other.connect(); !s) return s;
-  if (auto s = other.login(user, password); !s) return s;
-  auto r = other.append(mailbox, message, flags, std::nullopt);
-  (void)other.logout();
-  return r;
-}
-
 std::string CourierFixture::log() const {
   std::ifstream in(dir_ + "/courier.log");
   std::stringstream ss;

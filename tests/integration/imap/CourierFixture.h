@@ -31,10 +31,7 @@ class CourierFixture : public TestImapServer {
   uint16_t port() const override { return port_; }
   ClientOptions clientOptions() const override;
   std::string folder(const std::string& name) const override { return "INBOX." + name; }
-  // Any user and password: the server is pre-authenticated for its one mailbox.
-  common::Result<AppendResult> appendAs(const std::string& user, const std::string& password,
-                                        const std::string& mailbox, const std::string& message,
-                                        const std::vector<std::string>& flags = {}) override;
+  // appendAs (TestImapServer's) takes any user and password: the server is pre-authenticated.
   std::string log() const;  // couriertcpd's and imapd's stderr
 
  private:

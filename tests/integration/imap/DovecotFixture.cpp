@@ -178,17 +178,6 @@ std::string DovecotFixture::folder(const std::string& name) const {
   return options_.layout == NamespaceLayout::DotInboxPrefix ? "INBOX." + name : name;
 }
 
-common::Result<AppendResult> DovecotFixture::appendAs(const std::string& user, const std::string& password,
-                                                      const std::string& mailbox, const std::string& message,
-                                                      const std::vector<std::string>& flags) {
-  ImapClient other(clientOptions());
-  if (auto s = other.connect(); !s) return s;
-  if (auto s = other.login(user, password); !s) return s;
-  auto r = other.append(mailbox, message, flags, std::nullopt);
-  (void)other.logout();
-  return r;
-}
-
 common::Status DovecotFixture::deleteFolderAs(const std::string& user, const std::string& password, const std::string& mailbox) {
   ImapClient other(clientOptions());
   if (auto s = other.connect(); !s) return s;

@@ -58,10 +58,8 @@ class DovecotFixture : public TestImapServer {
   void restart() { stop(); start(); }
   bool running() const;
 
-  // Another client's actions, on their own connection (login, act, logout).
-  common::Result<AppendResult> appendAs(const std::string& user, const std::string& password,
-                                        const std::string& mailbox, const std::string& message,
-                                        const std::vector<std::string>& flags = {}) override;
+  // Another client's actions, on their own connection (login, act, logout); appendAs is
+  // TestImapServer's.
   common::Status deleteFolderAs(const std::string& user, const std::string& password, const std::string& mailbox);
 
   const std::string& dir() const { return dir_; }

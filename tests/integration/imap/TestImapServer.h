@@ -20,9 +20,10 @@ class TestImapServer {
   // The full name of a top-level folder in the server's namespace ("Quarantine" or
   // "INBOX.Quarantine").
   virtual std::string folder(const std::string& name) const = 0;
-  virtual common::Result<AppendResult> appendAs(const std::string& user, const std::string& password,
-                                                const std::string& mailbox, const std::string& message,
-                                                const std::vector<std::string>& flags = {}) = 0;
+  // Another client's APPEND, on a connection of its own (log in, append, log out).
+  common::Result<AppendResult> appendAs(const std::string& user, const std::string& password,
+                                        const std::string& mailbox, const std::string& message,
+                                        const std::vector<std::string>& flags = {}) const;
 };
 
 }  // namespace mg::imap::test

@@ -30,7 +30,7 @@ TEST_P(IntakeTest, AppendedMessageIsHeldAndMovedToQuarantine) {
   ASSERT_TRUE(waitFor([&] { return messages_->get(held[0].id).value()->imapFolderUid > 0; }));
   EXPECT_EQ(count("INBOX"), 0u);
   EXPECT_EQ(count(quarantineName()), 1u);
-  const auto pos = positions_->get(id);
+  const auto pos = positions_->get(id).value();
   ASSERT_TRUE(pos.has_value());
   EXPECT_EQ(pos->lastUid, held[0].imapUid);
   EXPECT_EQ(common::Metrics::global().value("mailgate_watcher_up", {{"account", "work"}}), 1.0);
@@ -200,7 +200,7 @@ TEST_P(IntakeTest, ARecoveredImapSpoolFileStaysTheAccountsMailAndIsTakenOnce) {
   EXPECT_EQ(recovered[0].accountId, id);
   EXPECT_EQ(recovered[0].imapUid, int64_t(uids->front()));
   // A position from before the crash, so the watcher looks at that message again.
-  ASSERT_TRUE(positions_->set(id, inbox->uidValidity, 0, 1));
+  ASSERT_TRUE(positions_->set(id, inbox->uidValidity, 0, 1).value());
   startWatchers();
   ASSERT_TRUE(waitOnline(id));
   ASSERT_TRUE(waitFor([&] { return count("INBOX") == 0; })) << capturedLog();

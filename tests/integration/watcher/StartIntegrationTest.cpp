@@ -30,7 +30,7 @@ TEST_P(StartTest, MailAppendedRightAfterTheAccountIsAddedIsTakenAndOlderMailStay
   EXPECT_EQ(subjects(), std::vector<std::string>{"right after adding"});
   EXPECT_EQ(count("INBOX"), 1u);  // last week's stays where it was
   EXPECT_EQ(count(quarantineName()), 1u);
-  auto p = positions_->get(id);
+  auto p = positions_->get(id).value();
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->floorAt, 0);  // past the floor: from now on every new message counts
 }
@@ -39,7 +39,7 @@ TEST_P(StartTest, AfterAUidValidityChangeMailSinceTheLastHeartbeatIsTaken) {
   const int64_t id = addAccount("all");
   const int64_t now = nowSeconds();
   // A position under another UIDVALIDITY, last kept an hour ago: the INBOX was rebuilt since.
-  ASSERT_TRUE(positions_->set(id, 1, 500, (now - 3600) * 1000));
+  ASSERT_TRUE(positions_->set(id, 1, 500, (now - 3600) * 1000).value());
   ASSERT_TRUE(appendToInboxAt("before the last heartbeat", uniqueId("before"), now - 3 * 3600).ok());
   auto since = appendToInboxAt("after the last heartbeat", uniqueId("after"), now - 1800);
   ASSERT_TRUE(since.ok());
@@ -61,7 +61,7 @@ TEST_P(StartTest, TakeExistingTakesEveryInboxMessageOnce) {
   ASSERT_TRUE(waitScannedPast(id, last->uid)) << capturedLog();
   EXPECT_EQ(subjects("held"), (std::vector<std::string>{"old one", "old two"}));
   EXPECT_EQ(count("INBOX"), 0u);
-  auto p = positions_->get(id);
+  auto p = positions_->get(id).value();
   ASSERT_TRUE(p.has_value());
   EXPECT_FALSE(p->takeExisting);  // once: the request is used up
 }

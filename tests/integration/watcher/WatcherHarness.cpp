@@ -182,7 +182,7 @@ void WatcherTest::addRule(const std::string& name, const std::string& scope, rul
   r.scope = scope;
   r.match = std::move(match);
   r.action = "hold";
-  ruleRepo_->insert(quarantine::RuleBook::toRecord(r));
+  ruleRepo_->insert(quarantine::RuleBook::toRecord(r)).value();
   quarantine_->ruleBook().invalidate();
 }
 
@@ -245,7 +245,7 @@ bool WatcherTest::waitForHeld(size_t n, int timeoutMs) {
 
 bool WatcherTest::waitScannedPast(int64_t accountId, uint32_t uid, int timeoutMs) {
   return waitFor([&] {
-    auto p = positions_->get(accountId);
+    auto p = positions_->get(accountId).value();
     return p && p->lastUid >= int64_t(uid);
   }, timeoutMs);
 }
@@ -259,7 +259,7 @@ uint32_t WatcherTest::appendBarrier(int64_t accountId) {
 
 int WatcherTest::notificationsOfType(const std::string& type) {
   int n = 0;
-  for (const auto& x : notifications_->list(false, 500)) n += x.type == type ? 1 : 0;
+  for (const auto& x : notifications_->list(false, 500).value()) n += x.type == type ? 1 : 0;
   return n;
 }
 

@@ -109,7 +109,7 @@ TEST_F(AccountServiceTest, CreateAppliesDefaults) {
   auto s = service_->create(starttls, "admin");
   ASSERT_TRUE(s.ok()) << s.detail;
   EXPECT_EQ(s.account.port, 143);
-  EXPECT_EQ(service_->list().size(), 2u);
+  EXPECT_EQ(service_->list().value().size(), 2u);
 }
 
 TEST_F(AccountServiceTest, ValidationNamesTheFieldAndNeverThePassword) {
@@ -158,7 +158,7 @@ TEST_F(AccountServiceTest, ValidationNamesTheFieldAndNeverThePassword) {
   c = valid();
   c.password = kCanary + "\n";
   expectInvalid(c, "'password'");
-  EXPECT_TRUE(service_->list().empty());
+  EXPECT_TRUE(service_->list().value().empty());
 }
 
 TEST_F(AccountServiceTest, TheDatabaseFilesHoldNoPlaintextPassword) {
@@ -166,7 +166,7 @@ TEST_F(AccountServiceTest, TheDatabaseFilesHoldNoPlaintextPassword) {
   auto pw = service_->passwordFor(id);
   ASSERT_TRUE(pw.ok()) << pw.errorMessage();
   EXPECT_EQ(*pw, kCanary);
-  auto row = repo_->get(id);
+  auto row = repo_->get(id).value();
   ASSERT_TRUE(row);
   EXPECT_TRUE(crypto::SecretBox::looksSealed(row->passwordSealed));
   EXPECT_EQ(row->passwordSealed.find(kCanary), std::string::npos);
@@ -176,7 +176,7 @@ TEST_F(AccountServiceTest, TheDatabaseFilesHoldNoPlaintextPassword) {
   EXPECT_EQ(bytes.find(kCanary), std::string::npos);
   EXPECT_EQ(bytes.find("Canary"), std::string::npos);
   // And the audit log says what happened without it.
-  for (const auto& e : audit_->list({})) EXPECT_EQ(e.details.find(kCanary), std::string::npos) << e.details;
+  for (const auto& e : audit_->list({}).value()) EXPECT_EQ(e.details.find(kCanary), std::string::npos) << e.details;
 }
 
 TEST_F(AccountServiceTest, AnotherDeviceKeyCannotOpenThePasswordAndSaysWhatToDo) {
@@ -194,17 +194,17 @@ TEST_F(AccountServiceTest, AnotherDeviceKeyCannotOpenThePasswordAndSaysWhatToDo)
 TEST_F(AccountServiceTest, ABlobCopiedToAnotherAccountDoesNotOpenThere) {
   const int64_t a = create("a");
   const int64_t b = create("b");
-  auto rowA = repo_->get(a);
-  auto rowB = repo_->get(b);
+  auto rowA = repo_->get(a).value();
+  auto rowB = repo_->get(b).value();
   rowB->passwordSealed = rowA->passwordSealed;
-  ASSERT_EQ(repo_->update(*rowB), store::AccountRepository::Change::Done);
+  ASSERT_EQ(repo_->update(*rowB).value(), store::AccountRepository::Change::Done);
   EXPECT_TRUE(service_->passwordFor(a).ok());
   EXPECT_FALSE(service_->passwordFor(b).ok());
 }
 
 TEST_F(AccountServiceTest, UpdateKeepsThePasswordUnlessGivenAndChecksNames) {
   const int64_t id = create();
-  const std::string blob = repo_->get(id)->passwordSealed;
+  const std::string blob = repo_->get(id).value()->passwordSealed;
   AccountChanges c;
   c.intercept = "all";
   c.enabled = false;
@@ -213,13 +213,13 @@ TEST_F(AccountServiceTest, UpdateKeepsThePasswordUnlessGivenAndChecksNames) {
   EXPECT_EQ(r.account.intercept, "all");
   EXPECT_FALSE(r.account.enabled);
   EXPECT_EQ(r.account.host, "imap.example.org");
-  EXPECT_EQ(repo_->get(id)->passwordSealed, blob);
+  EXPECT_EQ(repo_->get(id).value()->passwordSealed, blob);
   EXPECT_EQ(*service_->passwordFor(id), kCanary);
 
   c = {};
   c.password = "another-password";
   ASSERT_TRUE(service_->update(id, c, "admin").ok());
-  EXPECT_NE(repo_->get(id)->passwordSealed, blob);
+  EXPECT_NE(repo_->get(id).value()->passwordSealed, blob);
   EXPECT_EQ(*service_->passwordFor(id), "another-password");
 
   // tls changed with the port at the old default: the port follows.
@@ -254,7 +254,7 @@ TEST_F(AccountServiceTest, RemoveRefusesWhileMessagesAreHeld) {
     return 0;
   });
   EXPECT_TRUE(service_->remove(id, "admin").ok());
-  EXPECT_FALSE(service_->get(id));
+  EXPECT_FALSE(service_->get(id).value());
   EXPECT_EQ(service_->remove(id, "admin").failure, Failure::NotFound);
 }
 
@@ -268,14 +268,14 @@ TEST_F(AccountServiceTest, ChangesAreAuditedAndAnnounced) {
   ASSERT_TRUE(service_->remove(id, "bob").ok());
   EXPECT_EQ(announced, (std::vector<int64_t>{id, id, id}));
   std::vector<std::string> actions;
-  for (const auto& e : audit_->list({})) {
+  for (const auto& e : audit_->list({}).value()) {
     actions.push_back(e.action);
     EXPECT_EQ(e.details.find(kCanary), std::string::npos);
     EXPECT_EQ(e.details.find("rotated-password"), std::string::npos);
   }
   // Newest first.
   EXPECT_EQ(actions, (std::vector<std::string>{"account.delete", "account.update", "account.create"}));
-  EXPECT_NE(audit_->list({})[1].details.find("\"password_changed\":true"), std::string::npos);
+  EXPECT_NE(audit_->list({}).value()[1].details.find("\"password_changed\":true"), std::string::npos);
 }
 
 TEST_F(AccountServiceTest, TestRunsTheProbeWithTheClearPasswordAndRecordsTheOutcome) {
@@ -291,16 +291,16 @@ TEST_F(AccountServiceTest, TestRunsTheProbeWithTheClearPasswordAndRecordsTheOutc
   EXPECT_EQ(probe.seen.host, "imap.example.org");
   EXPECT_EQ(probe.seen.port, 993);
   const int64_t okAt = clock_.nowMillis();
-  EXPECT_EQ(service_->get(id)->lastTestOkAt, okAt);
+  EXPECT_EQ(service_->get(id).value()->lastTestOkAt, okAt);
 
   clock_.advance(1000);
   probe.stages = allStages(false);
   auto bad = service_->test(id, probe, "admin");
   EXPECT_FALSE(bad.ok);
   EXPECT_EQ(bad.stages.back().error, "NO [AUTHENTICATIONFAILED]");
-  EXPECT_EQ(service_->get(id)->lastTestAt, clock_.nowMillis());
-  EXPECT_EQ(service_->get(id)->lastTestOkAt, okAt);
-  EXPECT_NE(audit_->list({})[0].details.find("\"failed_stage\":\"login\""), std::string::npos);
+  EXPECT_EQ(service_->get(id).value()->lastTestAt, clock_.nowMillis());
+  EXPECT_EQ(service_->get(id).value()->lastTestOkAt, okAt);
+  EXPECT_NE(audit_->list({}).value()[0].details.find("\"failed_stage\":\"login\""), std::string::npos);
 
   // A probe that reports fewer stages than the five, all "ok", has not passed.
   probe.stages = {{"connect", true, 1, ""}};

@@ -136,8 +136,8 @@ TEST_F(ApplicationTest, OfflineUserAddAndTokenCreate) {
   auto db = store::Database::open(dataFile("mailgate.db"));
   ASSERT_TRUE(db.ok());
   store::UserRepository users(*db);
-  EXPECT_EQ(users.userCount(), 1);
-  EXPECT_TRUE(users.findTokenByHash(crypto::TokenHash::hashToken(value)));
+  EXPECT_EQ(users.userCount().value(), 1);
+  EXPECT_TRUE(users.findTokenByHash(crypto::TokenHash::hashToken(value)).value());
 }
 
 TEST_F(ApplicationTest, ShortPasswordIsRefusedBeforeAnythingIsWritten) {

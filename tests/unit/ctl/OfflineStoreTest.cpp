@@ -45,17 +45,17 @@ TEST(OfflineStoreTest, AddUserStoresAPbkdf2HashAndAnAuditEntry) {
     ASSERT_TRUE((*store)->addUser("alice", "correct horse battery", "admin", "cli:root").ok());
   }
   auto db = reopen(dir);
-  auto user = store::UserRepository(db).findUser("alice");
+  auto user = store::UserRepository(db).findUser("alice").value();
   ASSERT_TRUE(user);
   EXPECT_EQ(user->role, "admin");
   EXPECT_TRUE(crypto::PasswordHash::verify("correct horse battery", user->passwordHash));
   EXPECT_GT(user->createdAt, 1'600'000'000'000);  // milliseconds, like the daemon writes
   store::AuditFilter all;
-  const auto audit = store::AuditRepository(db).list(all);
+  const auto audit = store::AuditRepository(db).list(all).value();
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].action, "user.create");  // as the API writes it
   EXPECT_EQ(audit[0].user, "cli:root");
-  EXPECT_TRUE(store::AuditRepository(db).verify().ok);
+  EXPECT_TRUE(store::AuditRepository(db).verify().value().ok);
 }
 
 TEST(OfflineStoreTest, AddingAnExistingUserFails) {
@@ -81,7 +81,7 @@ TEST(OfflineStoreTest, CreateTokenKeepsOnlyItsHash) {
   }
   EXPECT_TRUE(crypto::TokenHash::looksLikeToken(token));
   auto db = reopen(dir);
-  auto record = store::UserRepository(db).findTokenByHash(crypto::TokenHash::hashToken(token));
+  auto record = store::UserRepository(db).findTokenByHash(crypto::TokenHash::hashToken(token)).value();
   ASSERT_TRUE(record);
   EXPECT_EQ(record->name, "ci");
   EXPECT_EQ(record->role, "reviewer");

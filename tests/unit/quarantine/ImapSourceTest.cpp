@@ -85,7 +85,7 @@ TEST_F(ImapSourceTest, DiscardAsksThePortToRemoveTheServersCopy) {
   ASSERT_EQ(service_->discard(id, quarantine::Actor::system()).outcome, Outcome::Done);
   EXPECT_EQ(imap_.discards, 1);
   EXPECT_EQ(messages_->get(id).value()->status, "discarded");
-  EXPECT_TRUE(notifications_->list(false, 10).empty());
+  EXPECT_TRUE(notifications_->list(false, 10).value().empty());
 }
 
 TEST_F(ImapSourceTest, AFailedServerRemovalLeavesItDiscardedWithAWarning) {
@@ -93,7 +93,7 @@ TEST_F(ImapSourceTest, AFailedServerRemovalLeavesItDiscardedWithAWarning) {
   const int64_t id = acceptImap();
   ASSERT_EQ(service_->discard(id, quarantine::Actor::system()).outcome, Outcome::Done);
   EXPECT_EQ(messages_->get(id).value()->status, "discarded");
-  const auto n = notifications_->list(false, 10);
+  const auto n = notifications_->list(false, 10).value();
   ASSERT_EQ(n.size(), 1u);
   EXPECT_EQ(n[0].severity, "warning");
   EXPECT_NE(n[0].message.find("still on the server"), std::string::npos) << n[0].message;
@@ -105,7 +105,7 @@ TEST_F(ImapSourceTest, AFailedServerRemovalLeavesItDiscardedWithAWarning) {
 TEST_F(ImapSourceTest, SmtpDiscardNeedsNothingFromThePort) {
   const int64_t id = acceptSample();
   ASSERT_EQ(service_->discard(id, quarantine::Actor::system()).outcome, Outcome::Done);
-  EXPECT_TRUE(notifications_->list(false, 10).empty());
+  EXPECT_TRUE(notifications_->list(false, 10).value().empty());
   EXPECT_EQ(imap_.discards, 0);
 }
 

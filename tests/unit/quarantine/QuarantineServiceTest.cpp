@@ -25,7 +25,7 @@ TEST_F(QuarantineServiceTest, ReleaseDeliversOnceAndIsIdempotent) {
   EXPECT_EQ(again.outcome, Outcome::AlreadyDone);
   ASSERT_EQ(port_.delivered.size(), 1u);
   EXPECT_NE(port_.delivered[0].raw.find("body line"), std::string::npos);
-  EXPECT_EQ(audit_->list({}).front().action, "release");
+  EXPECT_EQ(audit_->list({}).value().front().action, "release");
 }
 
 TEST_F(QuarantineServiceTest, ConcurrentReleasesDeliverOnce) {
@@ -55,7 +55,7 @@ TEST_F(QuarantineServiceTest, FailedReleaseKeepsReasonAndCanBeRetried) {
   auto m = messages_->get(id).value();
   EXPECT_EQ(m->status, "release_failed");
   EXPECT_NE(m->failureReason.find("451"), std::string::npos);
-  EXPECT_FALSE(notifications_->list(true, 10).empty());
+  EXPECT_FALSE(notifications_->list(true, 10).value().empty());
   port_.failing = false;
   EXPECT_EQ(service_->release(id, {"op", "admin"}).outcome, Outcome::Done);
   EXPECT_EQ(port_.delivered.size(), 1u);
@@ -97,7 +97,7 @@ TEST_F(QuarantineServiceTest, PassRuleQueuesThenRelaysWithRetriesAndGivesUp) {
   store::RuleRecord r;
   r.name = "pass-all";
   r.action = "pass";
-  ruleRepo_->insert(r);
+  ruleRepo_->insert(r).value();
   service_->ruleBook().invalidate();
   const int64_t ok = acceptSample();
   EXPECT_EQ(messages_->get(ok).value()->status, "queued");
@@ -118,7 +118,7 @@ TEST_F(QuarantineServiceTest, PassRuleQueuesThenRelaysWithRetriesAndGivesUp) {
   m = messages_->get(bad).value();
   EXPECT_EQ(m->status, "relay_failed");
   bool notified = false;
-  for (const auto& n : notifications_->list(true, 10)) notified |= n.type == "relay_failed";
+  for (const auto& n : notifications_->list(true, 10).value()) notified |= n.type == "relay_failed";
   EXPECT_TRUE(notified);
 }
 
@@ -127,14 +127,14 @@ TEST_F(QuarantineServiceTest, AutoReleaseRuleReleasesAfterItsWindow) {
   r.name = "timed";
   r.action = "hold";
   r.autoReleaseMinutes = 10;
-  ruleRepo_->insert(r);
+  ruleRepo_->insert(r).value();
   service_->ruleBook().invalidate();
   const int64_t id = acceptSample();
   EXPECT_EQ(service_->releaseDueAutoReleases(), 0);
   clock_.advance(10 * 60'000);
   EXPECT_EQ(service_->releaseDueAutoReleases(), 1);
   EXPECT_EQ(messages_->get(id).value()->status, "released");
-  EXPECT_EQ(audit_->list({}).front().user, "rule:timed");
+  EXPECT_EQ(audit_->list({}).value().front().user, "rule:timed");
 }
 
 // An edit committed after release() read the message but before it claimed it was confirmed

@@ -27,7 +27,7 @@ class StoreFailureTest : public test::QuarantineFixture {
     return port_.delivered.size();
   }
   bool notified(const std::string& type) {
-    for (const auto& n : notifications_->list(false, 50)) {
+    for (const auto& n : notifications_->list(false, 50).value()) {
       if (n.type == type) return true;
     }
     return false;
@@ -128,7 +128,7 @@ TEST_F(StoreFailureTest, PassMailWhoseRelayedRecordIsRefusedIsRelayedOnceAndReco
   store::RuleRecord rule;
   rule.name = "pass-all";
   rule.action = "pass";
-  ASSERT_TRUE(ruleRepo_->insert(rule));
+  ASSERT_TRUE(ruleRepo_->insert(rule).value());
   service_->ruleBook().invalidate();
   const int64_t id = acceptSample();
   ASSERT_EQ(status(id), "queued");

@@ -13,7 +13,7 @@ TEST(DatabaseTest, OpenAppliesEveryMigrationOnceAndUsesWal) {
   {
     auto db = Database::open(dir.file("m.db"));
     ASSERT_TRUE(db.ok()) << db.errorMessage();
-    EXPECT_EQ((*db)->schemaVersion(), static_cast<int>(migrations().size()));
+    EXPECT_EQ((*db)->schemaVersion().value(), static_cast<int>(migrations().size()));
     std::string mode = (*db)->locked([](Poco::Data::Session& s) {
       std::string m;
       s << "PRAGMA journal_mode", Poco::Data::Keywords::into(m), Poco::Data::Keywords::now;

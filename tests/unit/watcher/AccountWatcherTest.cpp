@@ -61,7 +61,7 @@ TEST(AccountWatcherTest, RepeatedFailuresOpenTheCircuitAndNotifyOnce) {
   EXPECT_EQ(m.value("mailgate_watcher_failures_total", {{"account", "unit-down"}}), 3.0);
   auto offline = [&] {
     int n = 0;
-    for (const auto& x : notifications->list(false, 50)) n += x.type == "watcher_offline" ? 1 : 0;
+    for (const auto& x : notifications->list(false, 50).value()) n += x.type == "watcher_offline" ? 1 : 0;
     return n;
   };
   ASSERT_TRUE(waitFor([&] { return offline() >= 1; }));  // told after the state changes
