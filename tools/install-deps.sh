@@ -42,7 +42,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Host: compilers, libraries, test peers (smtp-sink/smtp-source from postfix, Dovecot,
-# dbus-daemon, swaks), clang + compiler-rt for libFuzzer/ASan.
+# dbus-daemon, swaks), clang + compiler-rt for libFuzzer/ASan, promtool (package prometheus)
+# to check /metrics and the alert rules.
 HOST_PKGS=(
   build-essential cmake ccache pkg-config git
   libpoco-dev libgmime-3.0-dev libmbedtls-dev libsdbus-c++-dev libsdbus-c++-bin
@@ -50,6 +51,7 @@ HOST_PKGS=(
   python3 swaks postfix dovecot-imapd dbus openssl sqlite3
   clang libclang-rt-14-dev
   libidn12 libgamin0 libgdbm6
+  prometheus
 )
 # Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
 # courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into
@@ -135,7 +137,7 @@ fi
 
 # Leave no system postfix/dovecot running or enabled (they would hold ports 25/143/993).
 if [ -d /run/systemd/system ]; then
-  for unit in postfix.service dovecot.service dovecot.socket; do
+  for unit in postfix.service dovecot.service dovecot.socket prometheus.service; do
     if systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl is-active --quiet "$unit" 2>/dev/null; then
       log "disabling and stopping system $unit"
       "${SUDO[@]}" systemctl disable --now "$unit" >/dev/null 2>&1 || true

@@ -41,6 +41,7 @@ void Daemon::registerHealthChecks() {
   });
   const std::string dataDir = settings_.storage.dataDir;
   const uint64_t minFree = settings_.health.diskMinFreeBytes;
+  common::Metrics::global().describe("mailgate_disk_free_bytes", "gauge", "Free bytes on the data directory's file system");
   common::Metrics::global().gaugeFunction("mailgate_disk_free_bytes",
                                           [dataDir] { return static_cast<double>(GateDelegate::freeBytes(dataDir)); });
   health_->add("disk", [dataDir, minFree] {

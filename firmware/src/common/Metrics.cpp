@@ -55,6 +55,13 @@ void Metrics::describe(const std::string& name, const std::string& type, const s
   auto& f = families_[name];
   f.type = type;
   f.help = help;
+  // A histogram shows its buckets (all 0) before the first sample: a scrape then sees the
+  // series exist, and rate() over them starts from zero instead of from nothing.
+  if (type == "histogram" && f.buckets.empty()) {
+    f.buckets[{}].assign(kBounds.size(), 0);
+    f.sums[{}] = 0;
+    f.counts[{}] = 0;
+  }
 }
 
 void Metrics::increment(const std::string& name, const Labels& labels, double by) {

@@ -64,6 +64,12 @@ QuarantineService::QuarantineService(QuarantineDeps deps, QuarantineOptions opti
     auto it = counts->find(st::kHeld);
     return it == counts->end() ? 0.0 : static_cast<double>(it->second);
   });
+  m.describe("mailgate_held_oldest_timestamp_seconds", "gauge",
+             "When the longest-held message arrived (0: none held); alerts on mail waiting too long");
+  m.gaugeFunction("mailgate_held_oldest_timestamp_seconds", [repo] {
+    const auto at = repo->oldestReceivedAt(st::kHeld);
+    return at ? static_cast<double>(at.value()) / 1000.0 : std::nan("");
+  });
 }
 
 void QuarantineService::setDeliveryPort(const std::string& source, DeliveryPort* port) {

@@ -228,6 +228,14 @@ common::Result<std::map<std::string, int64_t>> MessageRepository::countByStatus(
   });
 }
 
+common::Result<int64_t> MessageRepository::oldestReceivedAt(const std::string& status) {
+  return db_->attempt("finding the oldest message", [&](Poco::Data::Session& s) {
+    Poco::Int64 at = 0;
+    s << "SELECT COALESCE(MIN(received_at), 0) FROM messages WHERE status = ?", bind(status), into(at), now;
+    return static_cast<int64_t>(at);
+  });
+}
+
 common::Result<std::optional<MessageRecord>> MessageRepository::findImapOrigin(int64_t accountId, int64_t uidValidity, int64_t uid) {
   return db_->attempt("finding the IMAP origin", [&](Poco::Data::Session& s) -> std::optional<MessageRecord> {
     Statement st(s);

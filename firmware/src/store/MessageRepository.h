@@ -40,6 +40,8 @@ class MessageRepository {
   common::Result<std::vector<int64_t>> dueForRelay(int64_t nowMillis, int limit);
   common::Result<std::vector<int64_t>> withStatus(const std::string& status, int limit);
   common::Result<std::map<std::string, int64_t>> countByStatus();
+  // When the oldest message with `status` arrived (ms), 0 when there is none.
+  common::Result<int64_t> oldestReceivedAt(const std::string& status);
   common::Result<bool> existsWithHash(const std::string& contentHash);
   common::Result<std::set<std::string>> allSpoolNames();  // originals and versions
 

@@ -35,11 +35,8 @@ AccountWatcher::AccountWatcher(WatchedAccount account, std::shared_ptr<Connectio
       breaker_(*deps.clock, std::max(1u, options.failureThreshold), options.circuitResetMillis),
       scanner_(account_, deps, options.scan),
       labels_{{"account", account_.name}} {
+  describeMetrics();
   auto& m = common::Metrics::global();
-  m.describe("mailgate_watcher_up", "gauge", "1 while the account's watcher is online");
-  m.describe("mailgate_watcher_last_heartbeat_timestamp_seconds", "gauge", "Last sign of life from the account's server");
-  m.describe("mailgate_watcher_failures_total", "counter", "Connection or protocol failures of the account's watcher");
-  m.describe("mailgate_watcher_circuit_open", "gauge", "1 while the watcher's circuit breaker is open");
   m.set("mailgate_watcher_up", labels_, 0);
   m.set("mailgate_watcher_circuit_open", labels_, 0);
   m.increment("mailgate_watcher_failures_total", labels_, 0);
@@ -73,6 +70,14 @@ void AccountWatcher::wake() {
 WatcherState AccountWatcher::state() const {
   std::lock_guard<std::mutex> lock(mu_);
   return state_;
+}
+
+void AccountWatcher::describeMetrics() {
+  auto& m = common::Metrics::global();
+  m.describe("mailgate_watcher_up", "gauge", "1 while the account's watcher is online");
+  m.describe("mailgate_watcher_last_heartbeat_timestamp_seconds", "gauge", "Last sign of life from the account's server");
+  m.describe("mailgate_watcher_failures_total", "counter", "Connection or protocol failures of the account's watcher");
+  m.describe("mailgate_watcher_circuit_open", "gauge", "1 while the watcher's circuit breaker is open");
 }
 
 accounts::WatcherStatus AccountWatcher::status() const {

@@ -52,6 +52,7 @@ class AccountWatcher {
   void wake();
 
   accounts::WatcherStatus status() const;
+  static void describeMetrics();  // the watcher metric families, before any watcher exists
   WatcherState state() const;
   const WatchedAccount& account() const { return account_; }
 

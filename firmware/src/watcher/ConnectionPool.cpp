@@ -39,10 +39,7 @@ void ConnectionPool::Lease::discard() {
 
 ConnectionPool::ConnectionPool(std::string account, Factory factory, Options options, const common::Clock& clock)
     : account_(std::move(account)), factory_(std::move(factory)), options_(options), clock_(clock) {
-  auto& m = common::Metrics::global();
-  m.describe("mailgate_imap_pool_connections", "gauge", "Open IMAP connections per account (idle and in use)");
-  m.describe("mailgate_imap_pool_hits_total", "counter", "IMAP connections reused from the pool");
-  m.describe("mailgate_imap_pool_misses_total", "counter", "IMAP connections opened because none was idle");
+  describeMetrics();
   std::lock_guard<std::mutex> lock(mu_);
   publish();
 }
@@ -166,6 +163,15 @@ void ConnectionPool::shutdown() {
 unsigned ConnectionPool::size() {
   std::lock_guard<std::mutex> lock(mu_);
   return open_;
+}
+
+void ConnectionPool::describeMetrics() {
+  auto& m = common::Metrics::global();
+  m.describe("mailgate_imap_pool_connections", "gauge", "Open IMAP connections per account (idle and in use)");
+  m.describe("mailgate_imap_pool_hits_total", "counter", "IMAP connections reused from the pool");
+  m.describe("mailgate_imap_pool_misses_total", "counter", "IMAP connections opened because none was idle");
+  m.increment("mailgate_imap_pool_hits_total", {}, 0);
+  m.increment("mailgate_imap_pool_misses_total", {}, 0);
 }
 
 unsigned ConnectionPool::waiters() {

@@ -68,6 +68,7 @@ class ConnectionPool {
   unsigned size();     // open connections, idle and on loan
   unsigned idleCount();
   unsigned waiters();  // acquire() calls waiting for a connection right now
+  static void describeMetrics();  // the pool's metric families, before any pool exists
   const std::string& account() const { return account_; }
 
  private:

@@ -18,6 +18,9 @@ WatcherPool::WatcherPool(accounts::AccountService& accounts, ScanDeps deps, std:
                          WatcherPoolOptions options)
     : accounts_(accounts), deps_(deps), notifier_(std::move(notifier)), options_(std::move(options)),
       guard_(std::make_shared<Guard>()) {
+  // The families are on /metrics from the start, also while no account is watched.
+  AccountWatcher::describeMetrics();
+  ConnectionPool::describeMetrics();
   guard_->pool = this;
   auto guard = guard_;
   accounts_.subscribe([guard](int64_t id) {
