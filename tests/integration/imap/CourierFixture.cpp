@@ -52,15 +52,6 @@ CourierFixture::~CourierFixture() {
   fs::remove_all(dir_, ec);
 }
 
-ClientOptions CourierFixture::clientOptions() const {
-  ClientOptions o;
-  o.host = host_;
-  o.port = port_;
-  o.tls = TlsMode::None;
-  o.timeout = std::chrono::milliseconds(5000);
-  return o;
-}
-
 std::string CourierFixture::log() const {
   std::ifstream in(dir_ + "/courier.log");
   std::stringstream ss;

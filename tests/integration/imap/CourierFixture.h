@@ -29,7 +29,6 @@ class CourierFixture : public TestImapServer {
 
   const std::string& host() const override { return host_; }
   uint16_t port() const override { return port_; }
-  ClientOptions clientOptions() const override;
   std::string folder(const std::string& name) const override { return "INBOX." + name; }
   // appendAs (TestImapServer's) takes any user and password: the server is pre-authenticated.
   std::string log() const;  // couriertcpd's and imapd's stderr

@@ -165,15 +165,6 @@ void DovecotFixture::stop() {
 
 bool DovecotFixture::running() const { return process_ && process_->running(); }
 
-ClientOptions DovecotFixture::clientOptions() const {
-  ClientOptions o;
-  o.host = host_;
-  o.port = port_;
-  o.tls = TlsMode::None;
-  o.timeout = std::chrono::milliseconds(5000);
-  return o;
-}
-
 std::string DovecotFixture::folder(const std::string& name) const {
   return options_.layout == NamespaceLayout::DotInboxPrefix ? "INBOX." + name : name;
 }

@@ -48,8 +48,6 @@ class DovecotFixture : public TestImapServer {
   uint16_t port() const override { return port_; }
   uint16_t tlsPort() const { return tlsPort_; }  // 0 without tls
   const DovecotOptions& options() const { return options_; }
-  // Client options for this server (tls = none, 5 s timeout); adjust as needed.
-  ClientOptions clientOptions() const override;
   // "Quarantine" or "INBOX.Quarantine": the full name a folder gets in this layout.
   std::string folder(const std::string& name) const override;
 

@@ -16,7 +16,8 @@ class TestImapServer {
   virtual ~TestImapServer() = default;
   virtual const std::string& host() const = 0;
   virtual uint16_t port() const = 0;
-  virtual ClientOptions clientOptions() const = 0;
+  // Plain text on host():port(), 5 s timeout; adjust as needed.
+  ClientOptions clientOptions() const;
   // The full name of a top-level folder in the server's namespace ("Quarantine" or
   // "INBOX.Quarantine").
   virtual std::string folder(const std::string& name) const = 0;
