@@ -43,7 +43,8 @@ bool needsSmtpUtf8(const quarantine::DeliveryRequest& r) {
 
 // An envelope address goes between <> on one command line: the one address parser (which
 // refuses blanks, control bytes and brackets) keeps message data from injecting commands.
-bool safeAddress(const std::string& a) { return smtp::parseMailbox(a).ok(); }
+bool safeSender(const std::string& a) { return smtp::checkEnvelopeAddress(a, true).ok(); }
+bool safeRecipient(const std::string& a) { return smtp::checkEnvelopeAddress(a, false).ok(); }
 
 Poco::Net::Context::Ptr makeContext(bool verify) {
   Poco::Net::Context::Params params;
@@ -113,9 +114,9 @@ TransactionResult SmtpClient::send(const quarantine::DeliveryRequest& request) {
 
 void SmtpClient::dialogue(const quarantine::DeliveryRequest& request, TransactionResult& result) {
   if (request.rcptTo.empty()) throw Failure{Kind::Permanent, false, "no recipients"};
-  if (!request.mailFrom.empty() && !safeAddress(request.mailFrom)) throw Failure{Kind::Permanent, false, "bad sender address '" + common::sanitize(request.mailFrom) + "'"};
+  if (!safeSender(request.mailFrom)) throw Failure{Kind::Permanent, false, "bad sender address '" + common::sanitize(request.mailFrom) + "'"};
   for (const auto& rcpt : request.rcptTo) {
-    if (rcpt.empty() || !safeAddress(rcpt)) throw Failure{Kind::Permanent, false, "bad recipient address '" + common::sanitize(rcpt) + "'"};
+    if (!safeRecipient(rcpt)) throw Failure{Kind::Permanent, false, "bad recipient address '" + common::sanitize(rcpt) + "'"};
   }
 
   openSession();

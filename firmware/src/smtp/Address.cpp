@@ -87,4 +87,16 @@ common::Result<ParsedAddress> parseMailbox(std::string_view address) {
   return out;
 }
 
+common::Status checkEnvelopeAddress(std::string_view address, bool sender) {
+  if (sender && address.empty()) return common::Status::success();
+  if (!sender && address.size() == 10) {
+    bool postmaster = true;
+    for (size_t i = 0; i < 10; ++i) {
+      postmaster = postmaster && std::tolower(static_cast<unsigned char>(address[i])) == "postmaster"[i];
+    }
+    if (postmaster) return common::Status::success();
+  }
+  return parseMailbox(address).status();
+}
+
 }  // namespace mg::smtp

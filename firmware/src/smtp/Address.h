@@ -22,6 +22,10 @@ struct ParsedAddress {
 // wrong ("missing '@domain'", "bad local part", "blank or control byte in address", …).
 common::Result<ParsedAddress> parseMailbox(std::string_view address);
 
+// What may stand in an envelope (RFC 5321 §4.1.1): a mailbox, the null sender "" (as sender),
+// or "postmaster" without a domain (as recipient, §4.1.1.3) — exactly what MAIL/RCPT accept.
+common::Status checkEnvelopeAddress(std::string_view address, bool sender);
+
 // Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
 bool validUtf8(std::string_view s);
 

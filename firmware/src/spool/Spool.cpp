@@ -50,7 +50,8 @@ common::Status writeAll(int fd, std::string_view data, const std::string& path) 
 
 // A spool file holds only envelopes the one address parser accepts ("" is the null sender):
 // an address cannot break the file's line format, nor later the relay's command line.
-bool validAddress(const std::string& a) { return a.empty() || smtp::parseMailbox(a).ok(); }
+bool validSender(const std::string& a) { return smtp::checkEnvelopeAddress(a, true).ok(); }
+bool validRecipient(const std::string& a) { return smtp::checkEnvelopeAddress(a, false).ok(); }
 
 bool validSource(std::string_view s) { return s == "smtp" || s == "imap"; }
 
@@ -154,10 +155,10 @@ common::Result<SpoolFile> Spool::decode(std::string_view bytes) {
 
 common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::string_view raw,
                                           const std::string& nameHint) {
-  if (!validAddress(envelope.mailFrom)) return common::Result<WrittenEntry>::error("bad envelope sender address");
+  if (!validSender(envelope.mailFrom)) return common::Result<WrittenEntry>::error("bad envelope sender address");
   if (!validSource(envelope.source)) return common::Result<WrittenEntry>::error("unknown message source");
   for (const auto& r : envelope.rcptTo) {
-    if (r.empty() || !validAddress(r)) return common::Result<WrittenEntry>::error("bad envelope recipient address");
+    if (!validRecipient(r)) return common::Result<WrittenEntry>::error("bad envelope recipient address");
   }
   WrittenEntry entry;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -103,6 +103,12 @@ class SmtpProtocolTest(GateTestCase):
         self.assertEqual(c.cmd("HELP")[0], 214)
         self.assertEqual(c.cmd("MAIL FROM:<>")[0], 250)            # bounces have a null sender
         self.assertEqual(c.cmd("RCPT TO:<Postmaster>")[0], 250)    # §4.5.1: postmaster always
+        # ... and such a bounce is stored (the spool takes what MAIL/RCPT take), held like any other.
+        self.assertEqual(c.cmd("DATA")[0], 354)
+        c.send(dot_stuff(make_message("a bounce to postmaster")))
+        self.assertEqual(c.reply()[0], 250)
+        held = [m for m in self.gate.messages("held") if m["subject"] == "a bounce to postmaster"]
+        self.assertEqual(len(held), 1)
         self.assertEqual(c.cmd("RSET")[0], 250)
 
     # ---- limits

@@ -38,3 +38,13 @@ TEST(AddressTest, TheOneParserAcceptsMailboxesAndSaysWhatIsWrongWithTheRest) {
   EXPECT_EQ(parseMailbox(std::string(65, 'l') + "@example.org").errorMessage(), "bad local part");  // > 64 octets
   EXPECT_EQ(parseMailbox("a@" + std::string(260, 'd')).errorMessage(), "address too long");
 }
+
+TEST(AddressTest, AnEnvelopeTakesWhatMailAndRcptAccept) {
+  using mg::smtp::checkEnvelopeAddress;
+  EXPECT_TRUE(checkEnvelopeAddress("", true).ok());    // MAIL FROM:<>
+  EXPECT_FALSE(checkEnvelopeAddress("", false).ok());  // RCPT TO:<> is not an address
+  EXPECT_TRUE(checkEnvelopeAddress("PostMaster", false).ok());  // RFC 5321 §4.1.1.3
+  EXPECT_FALSE(checkEnvelopeAddress("postmaster", true).ok());  // only as a recipient
+  EXPECT_TRUE(checkEnvelopeAddress("a@example.org", true).ok());
+  EXPECT_EQ(checkEnvelopeAddress("a b@example.org", false).message(), "blank or control byte in address");
+}

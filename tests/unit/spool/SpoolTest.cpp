@@ -111,3 +111,12 @@ TEST(SpoolTest, TheDeliveredMarkerSaysWhichEndTheDeliveryHadAndGoesWithTheFile) 
   ASSERT_TRUE(spool.remove(w->name).ok());
   EXPECT_EQ(spool.deliveredAs(w->name), "");
 }
+
+TEST(SpoolTest, TheEnvelopeGoesThroughTheOneAddressParser) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  EXPECT_TRUE(spool.write({"", {"postmaster"}}, "x").ok());  // what MAIL FROM:<> and RCPT TO:<postmaster> give
+  EXPECT_FALSE(spool.write({"a@b.example", {""}}, "x").ok());
+  EXPECT_FALSE(spool.write({"not an address", {"c@d.example"}}, "x").ok());
+}
