@@ -107,6 +107,9 @@ class QuarantineService {
   common::Result<std::string> diff(int64_t id);
   common::Result<std::string> rawMessage(int64_t id, bool original);
 
+  // What a delivery port is handed for message `m` with the bytes `raw` of its current version.
+  static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);
+
   // Tests only: runs inside release(), after the message was read and before it is claimed,
   // so that a test can put a concurrent edit exactly into that window.
   void setBeforeClaimHookForTest(std::function<void(int64_t)> hook) { beforeClaimForTest_ = std::move(hook); }
@@ -144,7 +147,6 @@ class QuarantineService {
   DeliveryPort* portFor(const std::string& source);
   common::Result<std::string> currentSpoolName(const store::MessageRecord& m);
   common::Result<std::string> readCurrent(const store::MessageRecord& m);  // the current version's bytes
-  static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);
   void finishRelayAttempt(const store::MessageRecord& m, const DeliveryOutcome& out);
   // The status change that ends a delivery attempt (releasing → to). When the store refuses
   // it, it is retried at once, then kept in pendingOutcomes_ for the scheduler; a delivered

@@ -3,8 +3,8 @@
 // full bytes → quarantine.accept (spool fsync + row) → UID MOVE of the batch to Quarantine →
 // the new UIDs (COPYUID) recorded → last_uid advanced. A crash anywhere leaves either a row
 // whose message is still in INBOX (found again by account+UIDVALIDITY+UID and moved, not
-// recorded twice) or a moved message whose location is unknown (found in Quarantine by
-// Message-ID at the next start). Memory is bounded by the batch size and byte budget.
+// recorded twice) or a moved message whose location is unknown (found in Quarantine by its
+// bytes at the next start, MessageIdentity.h). Memory is bounded by the batch size and byte budget.
 #include <cstdint>
 #include <string>
 

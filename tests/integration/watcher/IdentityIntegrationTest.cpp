@@ -30,22 +30,8 @@ class IdentityTest : public WatcherTest {
   }
   // What QuarantineService hands the port for message `id` (its current version).
   quarantine::DeliveryRequest requestFor(int64_t id, std::string& raw) {
-    const auto m = *messages_->get(id).value();
     raw = quarantine_->rawMessage(id, false).value();
-    quarantine::DeliveryRequest r;
-    r.emailId = id;
-    r.raw = raw;
-    r.source = "imap";
-    r.accountId = m.accountId;
-    r.imapUid = m.imapFolderUid;
-    r.imapUidValidity = m.imapFolderUidValidity;
-    r.imapOriginUid = m.imapUid;
-    r.imapOriginUidValidity = m.imapUidValidity;
-    r.messageId = m.messageId;
-    r.contentHash = m.contentHash;
-    r.originalSize = m.size;
-    r.version = m.currentVersion;
-    return r;
+    return quarantine::QuarantineService::deliveryRequest(*messages_->get(id).value(), raw);
   }
 };
 

@@ -52,18 +52,7 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
   auto m = messages_->get(id).value();
   auto raw = quarantine_->rawMessage(id, false);
   ASSERT_TRUE(raw.ok());
-  quarantine::DeliveryRequest again;
-  again.emailId = id;
-  again.raw = raw.value();
-  again.source = "imap";
-  again.accountId = accountId_;
-  again.imapUid = m->imapFolderUid;
-  again.imapUidValidity = m->imapFolderUidValidity;
-  again.messageId = m->messageId;
-  again.contentHash = m->contentHash;
-  again.originalSize = m->size;
-  again.version = m->currentVersion;  // the same version: mailgate's release tag finds the copy
-  again.edited = true;
+  const auto again = quarantine::QuarantineService::deliveryRequest(*m, raw.value());  // the same version
   const auto out = port_->deliver(again);
   EXPECT_TRUE(out.delivered) << out.reason;
   EXPECT_EQ(count("INBOX"), 1u);
