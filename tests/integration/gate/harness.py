@@ -59,14 +59,24 @@ def require_binaries(*paths):
             raise RuntimeError("not built: %s (build the mailgated/mailgatectl targets first)" % p)
 
 
+_handed_out_ports = set()
+
+
 def free_port():
-    """A port that was free on 127.0.0.1 a moment ago."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
+    """A port that was free on 127.0.0.1 a moment ago, and not one this process handed out
+    before: the kernel may offer a just-closed ephemeral port again at once, and a gate whose
+    SMTP and web listeners got the same port fails to start (seen in CI)."""
+    for _ in range(100):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        finally:
+            s.close()
+        if port not in _handed_out_ports:
+            _handed_out_ports.add(port)
+            return port
+    raise RuntimeError("no fresh free port on 127.0.0.1 after 100 tries")
 
 
 def poll(fn, timeout, interval=0.05, what="condition"):

@@ -9,16 +9,26 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
 namespace mg::imap::test {
 
 uint16_t TestProcess::freePort() {
-  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
-  const uint16_t port = s.address().port();
-  s.close();
-  return port;
+  // Never the same port twice in one test process: the kernel may offer a just-closed
+  // ephemeral port again at once, and two listeners of one server would then collide.
+  static std::mutex mu;
+  static std::set<uint16_t> handedOut;
+  std::lock_guard<std::mutex> lock(mu);
+  for (int i = 0; i < 100; ++i) {
+    Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const uint16_t port = s.address().port();
+    s.close();
+    if (handedOut.insert(port).second) return port;
+  }
+  throw std::runtime_error("no fresh free port on 127.0.0.1 after 100 tries");
 }
 
 bool TestProcess::accepts(uint16_t port) {
