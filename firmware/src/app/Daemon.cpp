@@ -12,6 +12,7 @@
 #include "crypto/SelfSignedCertificate.h"
 #include "crypto/TokenHash.h"
 #include "health/HealthModel.h"
+#include "health/HealthMonitor.h"
 #include "health/SmtpStats.h"
 #include "quarantine/QuarantineService.h"
 #include "quarantine/Scheduler.h"
@@ -31,6 +32,12 @@
 #include "watcher/WatcherPool.h"
 #include "web/ApiServer.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 #ifndef MG_VERSION
 #define MG_VERSION "0.0.0"
 #endif
@@ -42,7 +49,7 @@ Poco::Logger& log() { return common::logger("app"); }
 }
 
 Daemon::Daemon(common::Settings settings, std::string configPath)
-    : settings_(std::move(settings)), configPath_(std::move(configPath)) {}
+    : settings_(settings), fileSettings_(std::move(settings)), configPath_(std::move(configPath)) {}
 
 Daemon::~Daemon() { stop(); }
 
@@ -126,6 +133,7 @@ void Daemon::writeSetupCodeIfNeeded() {
 }
 
 common::Status Daemon::start() {
+  startedAtMillis_ = common::SystemClock::instance().nowMillis();
   system::registerProcessMetrics();
   auto& metrics = common::Metrics::global();
   metrics.describe("mailgate_build_info", "gauge", "Always 1; the version is in the label");
@@ -170,10 +178,22 @@ common::Status Daemon::start() {
                                              settings_.health.diskMinFreeBytes, settings_.limits);
   smtp::SmtpServer::describeMetrics();
   smtp_ = std::make_unique<smtp::SmtpServer>(settings_.smtp, *delegate_);
+  if (const char* stallFile = std::getenv("MAILGATE_TEST_STALL_ACCEPT_FILE")) {
+    // Test hook (docs/monitoring.md): while this file exists the accept loop stands still,
+    // as a deadlocked one would, so a test can watch the watchdog pings stop.
+    const std::string path = stallFile;
+    smtp_->setAcceptHookForTest([path] {
+      while (::access(path.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    });
+  }
   if (auto st = smtp_->start(); !st.ok()) return st;
 
+  {
+    std::lock_guard<std::mutex> lock(liveMu_);
+    live_ = std::make_shared<const common::Settings>(settings_);
+  }
   web::ApiContext ctx;
-  ctx.settings = &settings_;
+  ctx.settings = [this] { return liveSettings(); };
   ctx.quarantine = quarantine_;
   ctx.users = users_;
   ctx.audit = audit_;
@@ -182,7 +202,8 @@ common::Status Daemon::start() {
   ctx.smtpStats = smtpStats_;
   const std::string configPath = configPath_;
   ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
-  ctx.releaseLimiter = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
+  releaseLimiter_ = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
+  ctx.releaseLimiter = releaseLimiter_;
   ctx.accounts = accounts_;
   ctx.probe = probe_.get();
   ctx.watchers = watchers_.get();
@@ -198,6 +219,8 @@ common::Status Daemon::start() {
   if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
   scheduler_ = std::make_unique<quarantine::Scheduler>(*quarantine_);
   scheduler_->start();
+  registerLiveness();
+  startMonitor();
   log().information("mailgated " + std::string(MG_VERSION) + " ready: smtp=" + settings_.smtp.listen.host + ":" +
                     std::to_string(smtp_->port()) + " web=" + settings_.web.listen.host + ":" + std::to_string(web_->port()) +
                     (webCert.empty() ? " (http)" : " (https)") + " data_dir=" + settings_.storage.dataDir);
@@ -219,7 +242,14 @@ void Daemon::startWatchers() {
   watchers_->start();
 }
 
+std::shared_ptr<const common::Settings> Daemon::liveSettings() const {
+  std::lock_guard<std::mutex> lock(liveMu_);
+  return live_;
+}
+
 void Daemon::stop() {
+  // Nothing evaluates health while the parts it looks at go away.
+  if (monitor_) monitor_->stop();
   // The IMAP watchers first: each ends IDLE with DONE and logs out while the server is
   // still reachable and nothing else is shutting down around it.
   if (watchers_) watchers_->stop();

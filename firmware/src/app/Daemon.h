@@ -1,8 +1,11 @@
 #pragma once
 // Wiring of mailgated: owns every long-lived object, starts them in dependency order and
 // stops them in reverse. Nothing here decides mail policy; it only connects modules.
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "app/DataDir.h"
 #include "common/Settings.h"
@@ -16,13 +19,23 @@ namespace mg::quarantine { class QuarantineService; class Scheduler; class Notif
 namespace mg::relay { class RelayPool; }
 namespace mg::smtp { class SmtpServer; }
 namespace mg::web { class ApiServer; }
-namespace mg::health { class HealthModel; struct SmtpStats; }
+namespace mg::health { class HealthModel; class HealthMonitor; struct SmtpStats; }
+namespace mg::web { class RateLimiter; }
 namespace mg::store { class WatcherStateRepository; }
 namespace mg::watcher { class WatcherPool; class ImapDeliveryPort; class ImapAccountProbe; }
 
 namespace mg::app {
 
 class GateDelegate;
+
+// What a configuration reload did (SIGHUP, D-Bus Reload()).
+struct ReloadReport {
+  bool ok = true;
+  std::string error;                      // the file was not taken: why (nothing changed)
+  std::vector<std::string> applied;       // keys now in force, plus "accounts" and "rules" (re-read)
+  std::vector<std::string> needsRestart;  // keys changed in the file that wait for a restart
+  std::string summary() const;            // one line for the log and the caller
+};
 
 class Daemon {
  public:
@@ -33,16 +46,38 @@ class Daemon {
   common::Status start();
   void stop();
 
+  // Re-reads the configuration file and applies what can change while sessions run (rules,
+  // relays, limits, the default action, the log level, accounts), with RELOADING=1 … READY=1
+  // to systemd. A file with problems changes nothing. One reload at a time.
+  ReloadReport reload();
+
+  health::HealthMonitor& monitor() { return *monitor_; }
+  // The liveness tests that fail now ("smtp: the accept loop has made no progress for 31 s").
+  std::vector<std::string> stalled() const;
+  int64_t startedAtMillis() const { return startedAtMillis_; }
+
  private:
   common::Status openStorage();
   common::Status prepareTls(std::string& webCert, std::string& webKey);
   void registerHealthChecks();
+  void registerLiveness();
+  void startMonitor();
+  std::string storeWriteProbe();  // "" when the store took a write (at most every few minutes)
+  std::shared_ptr<const common::Settings> liveSettings() const;
   void startWatchers();
   common::Status writeCliToken();
   void writeSetupCodeIfNeeded();
 
-  common::Settings settings_;
+  common::Settings settings_;      // in force (TLS paths resolved at start)
+  common::Settings fileSettings_;  // as the file said when last taken: what a reload compares with
   std::string configPath_;
+  int64_t startedAtMillis_ = 0;
+  std::mutex reloadMu_;
+  mutable std::mutex liveMu_;
+  std::shared_ptr<const common::Settings> live_;  // settings_ as the web layer reads it
+  std::mutex probeMu_;
+  int64_t lastProbeMillis_ = 0;
+  std::string lastProbeError_;
   DataDirLock lock_;
   std::shared_ptr<store::Database> db_;
   std::shared_ptr<store::UserRepository> users_;
@@ -56,6 +91,8 @@ class Daemon {
   std::unique_ptr<quarantine::Scheduler> scheduler_;
   std::unique_ptr<relay::RelayPool> relays_;
   std::shared_ptr<health::HealthModel> health_;
+  std::unique_ptr<health::HealthMonitor> monitor_;
+  std::shared_ptr<web::RateLimiter> releaseLimiter_;
   std::shared_ptr<health::SmtpStats> smtpStats_;
   std::unique_ptr<GateDelegate> delegate_;
   std::unique_ptr<smtp::SmtpServer> smtp_;

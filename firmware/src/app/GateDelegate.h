@@ -1,6 +1,7 @@
 #pragma once
 // What the SMTP gate does with a session's requests: disk check, AUTH against operator
 // users, and handing accepted mail to the quarantine service (which makes it durable).
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,10 @@ class GateDelegate final : public smtp::SmtpSessionDelegate {
   smtp::AuthVerdict authenticate(const std::string& user, const std::string& password,
                                  const std::string& clientHost) override;
   smtp::AcceptResult acceptMessage(const smtp::Envelope& env, std::string raw) override;
+  void setMinFreeBytes(uint64_t bytes) { minFreeBytes_ = bytes; }
+  void setLoginLimits(const common::LimitSettings& limits) {
+    failedLogins_.setLimits(limits.loginAttempts, limits.loginWindowSeconds);
+  }
 
   static uint64_t freeBytes(const std::string& path);  // 0 when it cannot be read
 
@@ -36,7 +41,7 @@ class GateDelegate final : public smtp::SmtpSessionDelegate {
   std::shared_ptr<store::UserRepository> users_;
   std::shared_ptr<health::SmtpStats> stats_;
   std::string dataDir_;
-  uint64_t minFreeBytes_;
+  std::atomic<uint64_t> minFreeBytes_;
   common::AttemptLimiter failedLogins_;
   common::WorkSlots passwordChecks_;
 };

@@ -1,8 +1,14 @@
-// Daemon: the named checks behind /healthz (and, later, D-Bus and the LED).
+// Daemon: the named checks behind /healthz, D-Bus and the LED; the liveness tests behind the
+// watchdog; the monitor that keeps systemd's STATUS line and the log current.
 #include "app/Daemon.h"
 #include "app/GateDelegate.h"
+#include "common/Clock.h"
+#include "common/Log.h"
 #include "common/Metrics.h"
 #include "health/HealthModel.h"
+#include "health/HealthMonitor.h"
+#include "quarantine/QuarantineService.h"
+#include "system/SystemdNotifier.h"
 #include "relay/RelayPool.h"
 #include "smtp/SmtpServer.h"
 #include "store/Database.h"
@@ -14,12 +20,31 @@ namespace mg::app {
 using health::CheckResult;
 using health::State;
 
+namespace {
+// A committed write costs a page of WAL on the SD card: one every few minutes, not one per
+// evaluation. A failed probe is tried again at the next evaluation (a failure writes nothing).
+constexpr int64_t kStoreProbeEveryMillis = 5 * 60 * 1000;
+Poco::Logger& log() { return common::logger("health"); }
+}  // namespace
+
+std::string Daemon::storeWriteProbe() {
+  std::lock_guard<std::mutex> lock(probeMu_);
+  const int64_t now = common::SystemClock::instance().steadyMillis();
+  if (lastProbeMillis_ != 0 && lastProbeError_.empty() && now - lastProbeMillis_ < kStoreProbeEveryMillis) return "";
+  const auto st = db_->probeWrite(common::SystemClock::instance().nowMillis());
+  lastProbeMillis_ = now;
+  lastProbeError_ = st.ok() ? "" : st.message();
+  return lastProbeError_;
+}
+
 void Daemon::registerHealthChecks() {
   auto db = db_;
-  health_->add("store", [db] {
+  health_->add("store", [this, db] {
     auto version = db->schemaVersion();  // a query: fails when the database is unusable
     if (!version) return CheckResult{State::Failed, version.errorMessage()};
-    return CheckResult{State::Ok, "schema " + std::to_string(version.value())};
+    // …and a write: a database that reads but cannot commit takes no mail (SMTP answers 451).
+    if (const std::string write = storeWriteProbe(); !write.empty()) return CheckResult{State::Failed, write};
+    return CheckResult{State::Ok, "schema " + std::to_string(version.value()) + ", writable"};
   });
   health_->add("smtp", [this] {
     return smtp_ && smtp_->running() ? CheckResult{State::Ok, std::to_string(smtp_->activeSessions()) + " session(s)"}
@@ -40,11 +65,11 @@ void Daemon::registerHealthChecks() {
     return CheckResult{State::Degraded, text};
   });
   const std::string dataDir = settings_.storage.dataDir;
-  const uint64_t minFree = settings_.health.diskMinFreeBytes;
   common::Metrics::global().describe("mailgate_disk_free_bytes", "gauge", "Free bytes on the data directory's file system");
   common::Metrics::global().gaugeFunction("mailgate_disk_free_bytes",
                                           [dataDir] { return static_cast<double>(GateDelegate::freeBytes(dataDir)); });
-  health_->add("disk", [dataDir, minFree] {
+  health_->add("disk", [this, dataDir] {
+    const uint64_t minFree = liveSettings()->health.diskMinFreeBytes;
     const uint64_t free = GateDelegate::freeBytes(dataDir);
     const std::string text = std::to_string(free / (1024 * 1024)) + " MiB free (minimum " + std::to_string(minFree / (1024 * 1024)) + " MiB)";
     return free >= minFree ? CheckResult{State::Ok, text} : CheckResult{State::Degraded, text + "; SMTP answers 452"};
@@ -60,7 +85,53 @@ void Daemon::registerHealthChecks() {
     if (anyUp) return CheckResult{State::Ok, down.empty() ? "all relays up" : "some relays down: " + down};
     return CheckResult{State::Degraded, "every relay is down: " + down};
   });
-  health_->add("backup", [] { return CheckResult{State::Ok, "scheduled backups are not part of this version yet"}; });
+  // Backups do not run in this version: the check says so, and is never "ok" for it.
+  health_->add("backup", [] {
+    return CheckResult{State::NotConfigured, "not configured: this version makes no backups yet"};
+  });
+}
+
+void Daemon::registerLiveness() {
+  health_->addLiveness("smtp", [this] {
+    // The accept loop turns every poll slice (200 ms); 10 s without a turn is a stuck thread.
+    return health::progressWithin("the SMTP accept loop", smtp_->acceptLoopProgressMillis(),
+                                  common::SystemClock::instance().steadyMillis(), 10'000);
+  });
+  health_->addLiveness("watchers", [this] { return watchers_ ? watchers_->supervisorLiveness() : std::string(); });
+  // The monitor evaluates every check, the store's write probe among them: a store stuck on
+  // its lock (or an fsync that never returns) stops it, and this says so.
+  health_->addLiveness("store", [this] { return monitor_ ? monitor_->liveness() : std::string(); });
+}
+
+std::vector<std::string> Daemon::stalled() const { return health_->stalled(); }
+
+void Daemon::startMonitor() {
+  auto facts = [this] {
+    health::HealthFacts f;
+    const auto counts = quarantine_->messages().countByStatus();
+    if (counts) {
+      auto it = counts->find("held");
+      if (it != counts->end()) f.held = static_cast<unsigned>(it->second);
+    }
+    if (watchers_) {
+      const auto h = watchers_->health();
+      f.watchersOnline = h.online;
+      f.watchersTotal = h.watched;
+    }
+    return f;
+  };
+  monitor_ = std::make_unique<health::HealthMonitor>(health_, facts, common::SystemClock::instance());
+  monitor_->follow([](const health::HealthSnapshot& now, const health::HealthSnapshot& before) {
+    system::notifyStatus(now.summary());
+    if (now.health == before.health && now.reason == before.reason) return;
+    if (now.health == State::Ok) {
+      if (before.health != State::Ok) common::logEvent(log(), Poco::Message::PRIO_NOTICE, {"health", 0, ""}, "health: ok again");
+      return;
+    }
+    common::logEvent(log(), now.health == State::Failed ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
+                     {"health", 0, ""}, "health: " + health::toString(now.health) + ": " + now.reason);
+  });
+  monitor_->start();
 }
 
 }  // namespace mg::app

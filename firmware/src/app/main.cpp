@@ -11,6 +11,8 @@
 #include "common/SettingsLoader.h"
 #include "system/JournalChannel.h"
 #include "system/SystemdNotifier.h"
+#include "system/Watchdog.h"
+#include "health/HealthMonitor.h"
 
 #ifndef MG_VERSION
 #define MG_VERSION "0.0.0"
@@ -86,17 +88,23 @@ int main(int argc, char** argv) {
       fail(st.message());
       return 1;
     }
-    mg::system::notifyReady("accepting mail");
+    // READY=1 only now: both listeners are bound and the store is open and migrated.
+    mg::system::notifyReady(daemon.monitor().current().summary());
+    mg::system::Watchdog watchdog([&daemon] { return daemon.stalled(); });
+    watchdog.start();
     int sig = 0;
     while (sigwait(&signals, &sig) == 0) {
       if (sig == SIGHUP) {
-        mg::common::logger("app").information("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+        daemon.reload();  // logs what it applied and what waits for a restart
         continue;
       }
       break;
     }
     mg::common::logger("app").information(std::string("stopping on ") + strsignal(sig));
-    mg::system::notifyStopping();
+    // The drain (SMTP transactions finish within 10 s, IMAP DONE + LOGOUT) is not a stall:
+    // the watchdog stops before it, and systemd's stop timeout covers it.
+    watchdog.stop();
+    mg::system::notifyStopping("stopping: finishing SMTP sessions and logging out of IMAP");
     daemon.stop();
   } catch (const std::exception& e) {
     fail(std::string("fatal: ") + e.what());

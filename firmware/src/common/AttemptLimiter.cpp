@@ -10,6 +10,12 @@ AttemptLimiter::AttemptLimiter(const Clock& clock, unsigned maxAttempts, unsigne
       windowMillis_(int64_t(windowSeconds) * 1000),
       maxKeys_(maxKeys == 0 ? 1 : maxKeys) {}
 
+void AttemptLimiter::setLimits(unsigned maxAttempts, unsigned windowSeconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  maxAttempts_ = maxAttempts == 0 ? 1 : maxAttempts;
+  windowMillis_ = int64_t(windowSeconds) * 1000;
+}
+
 void AttemptLimiter::dropExpired(int64_t now) {
   for (auto it = windows_.begin(); it != windows_.end();) {
     if (now - it->second.startedAt >= windowMillis_) {

@@ -22,6 +22,8 @@ class AttemptLimiter {
   int64_t lockedFor(const std::string& key);
   void recordFailure(const std::string& key);
   void recordSuccess(const std::string& key);  // forgets the key's failures
+  // A configuration reload: counts so far stay, judged by the new limit and window.
+  void setLimits(unsigned maxAttempts, unsigned windowSeconds);
 
  private:
   struct Window {

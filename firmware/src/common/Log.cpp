@@ -37,4 +37,9 @@ void setupLogging(const std::string& target, const std::string& level, ChannelFa
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
 }
 
+void setLogLevel(const std::string& level) {
+  Poco::Logger::root().setLevel(level);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
 }  // namespace mg::common

@@ -21,5 +21,7 @@ void logEvent(Poco::Logger& log, Poco::Message::Priority prio, const LogFields& 
 // Installs the console or journal channel on the root logger at `level`.
 using ChannelFactory = Poco::Channel* (*)();
 void setupLogging(const std::string& target, const std::string& level, ChannelFactory journal = nullptr);
+// A configuration reload: every logger at `level` ("information", "debug" …).
+void setLogLevel(const std::string& level);
 
 }  // namespace mg::common

@@ -83,6 +83,16 @@ DeliveryPort* QuarantineService::portFor(const std::string& source) {
   return it == ports_.end() ? nullptr : it->second;
 }
 
+QuarantineOptions QuarantineService::options() const {
+  std::lock_guard<std::mutex> lock(optionsMu_);
+  return options_;
+}
+
+void QuarantineService::setOptions(QuarantineOptions options) {
+  std::lock_guard<std::mutex> lock(optionsMu_);
+  options_ = std::move(options);
+}
+
 void QuarantineService::subscribe(std::function<void(int64_t, const std::string&)> fn) {
   std::lock_guard<std::mutex> lock(mu_);
   observers_.push_back(std::move(fn));
@@ -141,7 +151,7 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   facts.size = static_cast<int64_t>(req.raw.size());
   facts.hasAttachment = summary.hasAttachments();
   facts.flagged = req.flagged;
-  const rules::Decision decision = rules::decide(deps_.rules->rules(), facts, options_.defaultAction);
+  const rules::Decision decision = rules::decide(deps_.rules->rules(), facts, options().defaultAction);
 
   const int64_t now = deps_.clock->nowMillis();
   store::MessageRecord m;

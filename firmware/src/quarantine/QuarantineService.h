@@ -139,7 +139,10 @@ class QuarantineService {
 
   store::MessageRepository& messages() { return *deps_.messages; }
   RuleBook& ruleBook() { return *deps_.rules; }
-  const QuarantineOptions& options() const { return options_; }
+  QuarantineOptions options() const;
+  // A configuration reload: the default action and the retry policy change for what comes
+  // next; messages already waiting keep their scheduled attempt.
+  void setOptions(QuarantineOptions options);
 
  private:
   void audit(const Actor& actor, const std::string& action, int64_t emailId, const std::string& details);
@@ -162,7 +165,8 @@ class QuarantineService {
     bool delivered = false;
   };
   QuarantineDeps deps_;
-  QuarantineOptions options_;
+  mutable std::mutex optionsMu_;
+  QuarantineOptions options_;  // guarded by optionsMu_ (a reload replaces it)
   std::function<void(int64_t)> beforeClaimForTest_;
   std::mutex mu_;
   std::map<std::string, DeliveryPort*> ports_;

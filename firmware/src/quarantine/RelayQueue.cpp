@@ -68,7 +68,7 @@ void QuarantineService::finishRelayAttempt(const store::MessageRecord& m, const 
   c.failureReason = out.reason;
   c.attempts = attempts;
   // A permanent refusal from every relay will not change by waiting.
-  if (out.permanent || attempts > static_cast<int>(options_.relayRetries)) {
+  if (out.permanent || attempts > static_cast<int>(options().relayRetries)) {
     const bool recorded = finishDelivery(m, st::kRelayFailed, c, false).empty();
     deps_.notifier->notify("relay_failed", "warning",
                            "message " + std::to_string(m.id) + " could not be relayed after " + std::to_string(attempts) +
@@ -77,7 +77,8 @@ void QuarantineService::finishRelayAttempt(const store::MessageRecord& m, const 
     if (recorded) emit(m.id, st::kRelayFailed);
     return;
   }
-  common::Backoff backoff(int64_t(options_.retryBaseSeconds) * 1000, int64_t(options_.retryMaxSeconds) * 1000);
+  const QuarantineOptions opts = options();
+  common::Backoff backoff(int64_t(opts.retryBaseSeconds) * 1000, int64_t(opts.retryMaxSeconds) * 1000);
   c.nextAttemptAt = now + backoff.delayMillis(static_cast<unsigned>(attempts - 1));
   const bool recorded = finishDelivery(m, st::kQueued, c, false).empty();
   common::logEvent(common::logger("quarantine"), Poco::Message::PRIO_WARNING, {"relay_retry", m.id, ""},

@@ -40,16 +40,53 @@ RelayPool::RelayPool(std::vector<common::UpstreamSettings> upstreams, const comm
     : clock_(clock), transport_(transport ? std::move(transport) : defaultTransport(std::move(heloName))) {
   auto& metrics = common::Metrics::global();
   metrics.describe(kUpMetric, "gauge", "1 when the upstream relay's last attempt reached it, else 0");
-  relays_.reserve(upstreams.size());
-  for (auto& u : upstreams) {
-    metrics.set(kUpMetric, {{"name", u.name}}, 1.0);
-    relays_.push_back(std::make_unique<Relay>(std::move(u), clock, settings));
-  }
+  reconfigure(std::move(upstreams), settings);
 }
+
+namespace {
+bool sameUpstream(const common::UpstreamSettings& a, const common::UpstreamSettings& b) {
+  return a.name == b.name && a.host == b.host && a.port == b.port && a.tls == b.tls && a.username == b.username &&
+         a.password == b.password && a.priority == b.priority && a.maxPerMinute == b.maxPerMinute &&
+         a.timeoutSeconds == b.timeoutSeconds && a.maxMessageBytes == b.maxMessageBytes && a.verifyTls == b.verifyTls;
+}
+}  // namespace
+
+void RelayPool::reconfigure(std::vector<common::UpstreamSettings> upstreams, const common::RelaySettings& settings) {
+  auto& metrics = common::Metrics::global();
+  std::lock_guard<std::mutex> serial(reconfigureMu_);
+  const auto before = relays();
+  const bool sameGuard = settings.circuitFailures == relaySettings_.circuitFailures &&
+                         settings.circuitResetSeconds == relaySettings_.circuitResetSeconds;
+  auto next = std::make_shared<RelayList>();
+  next->reserve(upstreams.size());
+  for (auto& u : upstreams) {
+    std::shared_ptr<Relay> kept;
+    for (const auto& old : *before) {
+      if (sameGuard && sameUpstream(old->settings, u)) kept = old;
+    }
+    if (kept) {
+      next->push_back(kept);  // unchanged: its circuit, bucket and last error stay
+      continue;
+    }
+    metrics.set(kUpMetric, {{"name", u.name}}, 1.0);
+    next->push_back(std::make_shared<Relay>(std::move(u), clock_, settings));
+  }
+  relaySettings_ = settings;
+  std::lock_guard<std::mutex> lock(listMu_);
+  relays_ = std::move(next);
+}
+
+std::shared_ptr<const RelayPool::RelayList> RelayPool::relays() const {
+  std::lock_guard<std::mutex> lock(listMu_);
+  return relays_;
+}
+
+std::size_t RelayPool::size() const { return relays()->size(); }
 
 quarantine::DeliveryOutcome RelayPool::deliver(const quarantine::DeliveryRequest& request) {
   quarantine::DeliveryOutcome out;
-  if (relays_.empty()) {
+  const auto relays = this->relays();  // a reload swaps the list; this delivery keeps its own
+  if (relays->empty()) {
     out.reason = "no upstream relay configured";
     return out;
   }
@@ -57,7 +94,7 @@ quarantine::DeliveryOutcome RelayPool::deliver(const quarantine::DeliveryRequest
   std::vector<std::string> rateLimited;
   std::size_t tried = 0;
   std::size_t permanent = 0;
-  for (const auto& relayPtr : relays_) {
+  for (const auto& relayPtr : *relays) {
     Relay& relay = *relayPtr;
     const std::string prefix = "upstream " + relay.settings.name + ": ";
     // Look before taking a token: an open circuit should not use up the relay's rate.
@@ -109,8 +146,8 @@ quarantine::DeliveryOutcome RelayPool::deliver(const quarantine::DeliveryRequest
 
   // Permanent only when every configured relay was asked and each refused the message with a
   // 5xx: a skipped relay (circuit, rate) might still take it later.
-  out.permanent = tried == relays_.size() && permanent == tried;
-  if (tried == 0 && rateLimited.size() == relays_.size()) {
+  out.permanent = tried == relays->size() && permanent == tried;
+  if (tried == 0 && rateLimited.size() == relays->size()) {
     out.reason = "rate limited: " + join(rateLimited);
   } else if (tried == 0) {
     out.reason = "no upstream available: " + join(reasons);
@@ -147,8 +184,9 @@ void RelayPool::logAttempt(const Relay& relay, long long emailId, const std::str
 
 std::vector<UpstreamStatus> RelayPool::status() const {
   std::vector<UpstreamStatus> out;
-  out.reserve(relays_.size());
-  for (const auto& relayPtr : relays_) {
+  const auto relays = this->relays();
+  out.reserve(relays->size());
+  for (const auto& relayPtr : *relays) {
     const Relay& relay = *relayPtr;
     UpstreamStatus s;
     s.name = relay.settings.name;

@@ -41,7 +41,11 @@ class RelayPool final : public quarantine::DeliveryPort {
 
   quarantine::DeliveryOutcome deliver(const quarantine::DeliveryRequest& request) override;
   std::vector<UpstreamStatus> status() const;
-  std::size_t size() const { return relays_.size(); }
+  std::size_t size() const;
+  // A configuration reload: the new list takes effect for the next delivery; deliveries under
+  // way finish on the list they started with. An upstream whose settings did not change keeps
+  // its circuit, bucket and last error.
+  void reconfigure(std::vector<common::UpstreamSettings> upstreams, const common::RelaySettings& settings);
 
  private:
   struct Relay {
@@ -59,7 +63,13 @@ class RelayPool final : public quarantine::DeliveryPort {
   void logAttempt(const Relay& relay, long long emailId, const std::string& result, int64_t millis,
                   const std::string& detail) const;
 
-  std::vector<std::unique_ptr<Relay>> relays_;  // fixed after construction: no lock needed
+  using RelayList = std::vector<std::shared_ptr<Relay>>;
+  std::shared_ptr<const RelayList> relays() const;
+
+  mutable std::mutex listMu_;
+  std::shared_ptr<const RelayList> relays_ = std::make_shared<RelayList>();  // swapped whole, under listMu_
+  std::mutex reconfigureMu_;
+  common::RelaySettings relaySettings_;
   const common::Clock& clock_;
   Transport transport_;
 };

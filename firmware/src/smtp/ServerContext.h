@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -44,6 +45,8 @@ struct ServerContext {
   std::atomic<unsigned> active{0};
   std::atomic<bool> stopping{false};     // idle sessions close with 421 4.3.2
   std::atomic<bool> forceClose{false};   // the grace is over: transactions close too
+  std::atomic<int64_t> acceptProgressMillis{0};  // the accept loop's last turn (steady ms)
+  std::function<void()> acceptHook;              // tests: runs at each turn of the accept loop
 
  private:
   SessionSlot* silentVictimFor(const std::string& host);  // with mu_ held

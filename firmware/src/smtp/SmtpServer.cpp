@@ -4,9 +4,6 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/Net/TCPServerParams.h>
 #include <Poco/ThreadPool.h>
 
 #include <cerrno>
@@ -26,16 +23,28 @@ Poco::Logger& log() { return common::logger("smtp"); }
 // of waiting in the accept queue for a slot.
 constexpr int kRefusalThreads = 4;
 
-class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+// Runs one connection on a pool thread and deletes both when the session ends.
+class ConnectionTask : public Poco::Runnable {
  public:
-  explicit ConnectionFactory(std::shared_ptr<detail::ServerContext> c) : context_(std::move(c)) {}
-  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new detail::SmtpConnection(socket, context_);
+  ConnectionTask(const Poco::Net::StreamSocket& socket, std::shared_ptr<detail::ServerContext> c)
+      : connection_(socket, std::move(c)) {}
+  void run() override {
+    try {
+      connection_.run();
+    } catch (const std::exception& e) {
+      log().error("smtp session ended by an unexpected error: %s", std::string(e.what()));
+    }
+    delete this;
   }
 
  private:
-  std::shared_ptr<detail::ServerContext> context_;
+  detail::SmtpConnection connection_;
 };
+
+int64_t steadyMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
 
 std::string bindError(const common::HostPort& listen, const Poco::Exception& e) {
   std::string what = e.displayText();
@@ -71,7 +80,7 @@ void SmtpServer::describeMetrics() {
 }
 
 common::Status SmtpServer::start() {
-  if (server_) return common::Status::success();
+  if (acceptor_.joinable()) return common::Status::success();
   const auto& s = context_->settings;
   context_->stopping = false;  // a server may be started again after stop()
   context_->forceClose = false;
@@ -106,26 +115,72 @@ common::Status SmtpServer::start() {
   const int threads = static_cast<int>(s.maxSessions) + kRefusalThreads;
   try {
     pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60);
-    Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
-    params->setMaxThreads(threads);
-    params->setMaxQueued(threads * 2);
-    server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(context_), *pool_, socket, params);
-    server_->start();
   } catch (const Poco::Exception& e) {
-    server_.reset();
-    pool_.reset();
     return common::Status::error("smtp: cannot start the listener: " + e.displayText());
   }
+  socket_ = std::make_unique<Poco::Net::ServerSocket>(socket);
+  acceptStop_ = false;
+  context_->acceptProgressMillis = steadyMillis();
+  acceptor_ = std::thread([this] { acceptLoop(); });
   log().information("smtp listening on %s:%hu (STARTTLS %s)", s.listen.host, port_,
                     std::string(tlsAvailable() ? "on" : "off"));
   return common::Status::success();
 }
 
+// The accept loop: one thread that waits for a client in short slices, so that each turn
+// proves it is alive (the watchdog's SMTP liveness), and hands every accepted connection to a
+// pool thread. A pool with no free thread (maxSessions plus the refusal threads all busy)
+// gets the client a 421 on the spot rather than a silent queue.
+void SmtpServer::acceptLoop() {
+  const Poco::Timespan slice(std::chrono::duration_cast<std::chrono::microseconds>(context_->pollSlice).count());
+  while (!acceptStop_.load()) {
+    context_->acceptProgressMillis = steadyMillis();
+    if (context_->acceptHook) context_->acceptHook();
+    bool readable = false;
+    try {
+      readable = socket_->poll(slice, Poco::Net::Socket::SELECT_READ);
+    } catch (const Poco::Exception& e) {
+      log().warning("smtp accept: %s", e.displayText());
+      std::this_thread::sleep_for(context_->pollSlice);
+      continue;
+    }
+    if (!readable || acceptStop_.load()) continue;
+    Poco::Net::StreamSocket client;
+    try {
+      client = socket_->acceptConnection();
+    } catch (const Poco::Exception& e) {
+      // EMFILE and the like: said, then the loop goes on (a slice later, not in a busy spin).
+      log().warning("smtp accept: %s", e.displayText());
+      std::this_thread::sleep_for(context_->pollSlice);
+      continue;
+    }
+    auto* task = new ConnectionTask(client, context_);
+    try {
+      pool_->start(*task);
+    } catch (const Poco::Exception&) {
+      delete task;
+      try {
+        client.setSendTimeout(Poco::Timespan(1, 0));
+        const std::string busy = "421 4.3.2 " + context_->settings.hostname + " too busy, try again later\r\n";
+        client.sendBytes(busy.data(), static_cast<int>(busy.size()));
+        client.close();
+      } catch (const Poco::Exception&) {
+      }
+    }
+  }
+}
+
+int64_t SmtpServer::acceptLoopProgressMillis() const { return context_->acceptProgressMillis.load(); }
+
+void SmtpServer::setAcceptHookForTest(std::function<void()> hook) { context_->acceptHook = std::move(hook); }
+
 void SmtpServer::stop(std::chrono::milliseconds grace) {
-  if (!server_) return;
+  if (!acceptor_.joinable()) return;
   context_->stopping = true;
+  acceptStop_ = true;
+  acceptor_.join();  // no more accepts; clients still in the listen queue are refused by the close
   try {
-    server_->stop();  // no more accepts; queued, not yet started connections are dropped
+    socket_->close();
   } catch (const Poco::Exception& e) {
     log().warning("smtp stop: %s", e.displayText());
   }
@@ -143,7 +198,7 @@ void SmtpServer::stop(std::chrono::milliseconds grace) {
   }
   // Each session notices within one poll slice; a delegate call in progress is waited for.
   pool_->joinAll();
-  server_.reset();
+  socket_.reset();
   pool_.reset();
   log().information("smtp stopped");
 }

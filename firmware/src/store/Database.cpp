@@ -73,6 +73,15 @@ common::Result<int> Database::schemaVersion() {
   });
 }
 
+common::Status Database::probeWrite(int64_t nowMillis) {
+  return attemptVoid("the health write probe", [nowMillis](Poco::Data::Session& s) {
+    Poco::Int64 at = nowMillis;
+    s << "INSERT INTO health_probe (id, written_at) VALUES (1, ?) "
+         "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+        use(at), now;
+  });
+}
+
 int64_t Database::lastInsertId(Poco::Data::Session& s) {
   Poco::Int64 id = 0;
   s << "SELECT last_insert_rowid()", into(id), now;

@@ -67,6 +67,9 @@ class Database {
   void setFaultForTest(std::function<std::string(const std::string& operation)> fault);
 
   common::Result<int> schemaVersion();
+  // The health check's write probe: one committed UPDATE of a one-row table (a page of WAL,
+  // so the check runs it minutes apart, not at every evaluation).
+  common::Status probeWrite(int64_t nowMillis);
   const std::string& path() const { return path_; }
   // Consistent snapshot for backups: VACUUM INTO (no file copy of a live database).
   common::Status vacuumInto(const std::string& target);

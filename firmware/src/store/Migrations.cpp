@@ -152,6 +152,11 @@ const std::vector<std::vector<std::string>>& migrations() {
           "ALTER TABLE watcher_state ADD COLUMN floor_until_uid INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE watcher_state ADD COLUMN take_existing INTEGER NOT NULL DEFAULT 0",
       },
+      // v6: one row the health check rewrites now and then (the store check is a write, not
+      // only a read: a database that opens but cannot commit is a failed store).
+      {
+          "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at INTEGER NOT NULL)",
+      },
   };
   return kMigrations;
 }

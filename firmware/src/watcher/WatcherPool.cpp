@@ -6,6 +6,11 @@
 namespace mg::watcher {
 
 namespace {
+int64_t steadyNowMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 Poco::Logger& log() { return common::logger("watcher"); }
 
 WatchedAccount watchedFrom(const accounts::Account& a) {
@@ -69,6 +74,7 @@ void WatcherPool::start() {
     running_ = true;
   }
   loadAccounts();
+  supervisorProgressMillis_ = steadyNowMillis();
   housekeeper_ = std::thread([this] { housekeeping(); });
 }
 
@@ -83,6 +89,23 @@ bool WatcherPool::loadAccounts() {
   }
   loadPending_ = false;
   for (const auto& a : all.value()) refresh(a.id);
+  return true;
+}
+
+bool WatcherPool::reloadAccounts() {
+  if (!loadAccounts()) return false;
+  auto all = accounts_.list();
+  if (!all) return false;
+  std::vector<int64_t> gone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, e] : entries_) {
+      bool listed = false;
+      for (const auto& a : all.value()) listed |= a.id == id;
+      if (!listed) gone.push_back(id);
+    }
+  }
+  for (int64_t id : gone) refresh(id);
   return true;
 }
 
@@ -199,9 +222,19 @@ std::shared_ptr<ConnectionPool> WatcherPool::poolFor(int64_t accountId) {
   return it == entries_.end() ? nullptr : it->second->pool;
 }
 
+std::string WatcherPool::supervisorLiveness() const {
+  if (!housekeeper_.joinable()) return "";  // not started: nothing to supervise
+  // Three missed turns: a housekeeper stuck on a lock or a pool is stuck for good.
+  const int64_t allowed = 3 * options_.housekeepingMillis + 5'000;
+  const int64_t age = steadyNowMillis() - supervisorProgressMillis_.load();
+  if (age <= allowed) return "";
+  return "the watcher supervisor has made no progress for " + std::to_string(age / 1000) + " s";
+}
+
 void WatcherPool::housekeeping() {
   std::unique_lock<std::mutex> lock(mu_);
   while (running_) {
+    supervisorProgressMillis_ = steadyNowMillis();
     cv_.wait_for(lock, std::chrono::milliseconds(options_.housekeepingMillis), [this] { return !running_; });
     if (!running_) break;
     std::vector<std::shared_ptr<ConnectionPool>> pools;

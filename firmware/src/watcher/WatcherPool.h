@@ -35,6 +35,10 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
   void start();  // every account, then follows changes
   void stop();   // watchers first (DONE, LOGOUT), then every pool
   void refresh(int64_t accountId);
+  // A configuration reload: every account read again; changed, new and removed accounts
+  // restart, start or stop their watcher, unchanged ones keep their session. False when the
+  // accounts cannot be read (the housekeeper retries).
+  bool reloadAccounts();
   void wake(int64_t accountId);
 
   std::vector<accounts::WatcherStatus> watchers() override;
@@ -49,6 +53,8 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
     std::vector<std::string> problems;
   };
   Health health();
+  // "" while the housekeeping thread keeps going round; else why not (the watchdog's test).
+  std::string supervisorLiveness() const;
 
  private:
   struct Entry {
@@ -76,6 +82,7 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
   bool running_ = false;
   std::atomic<bool> loadPending_{false};  // the accounts could not be read: the housekeeper retries
   std::thread housekeeper_;
+  std::atomic<int64_t> supervisorProgressMillis_{0};
   bool loadAccounts();
   std::condition_variable cv_;
 };

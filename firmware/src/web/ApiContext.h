@@ -26,16 +26,20 @@ class RateLimiter {
   RateLimiter(const common::Clock& clock, unsigned perMinute) : clock_(clock), perMinute_(perMinute) {}
   // 0 when allowed, else the seconds to wait (for Retry-After).
   int64_t check(const std::string& key);
+  void setPerMinute(unsigned perMinute);  // a configuration reload
+  unsigned perMinute() const;
 
  private:
   const common::Clock& clock_;
   unsigned perMinute_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<common::TokenBucket>> buckets_;
 };
 
 struct ApiContext {
-  const common::Settings* settings = nullptr;
+  // The settings in force now: a reload replaces them whole, so a request reads one
+  // consistent copy (never a string being rewritten under it).
+  std::function<std::shared_ptr<const common::Settings>()> settings;
   std::shared_ptr<quarantine::QuarantineService> quarantine;
   std::shared_ptr<store::UserRepository> users;
   std::shared_ptr<store::AuditRepository> audit;

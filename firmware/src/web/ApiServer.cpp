@@ -272,4 +272,16 @@ int64_t RateLimiter::check(const std::string& key) {
   return (b->millisUntilNext() + 999) / 1000;
 }
 
+void RateLimiter::setPerMinute(unsigned perMinute) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (perMinute == perMinute_) return;
+  perMinute_ = perMinute;
+  buckets_.clear();  // every user starts again with a full bucket at the new rate
+}
+
+unsigned RateLimiter::perMinute() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return perMinute_;
+}
+
 }  // namespace mg::web

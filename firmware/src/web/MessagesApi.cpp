@@ -21,7 +21,7 @@ bool withinRate(RequestContext& ctx, ApiContext& c, const std::string& endpoint)
   common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", endpoint}});
   ctx.response().set("Retry-After", std::to_string(wait));
   ctx.sendProblem(429, "Too many requests",
-                  "at most " + std::to_string(c.settings->limits.releasePerMinute) + " changes per minute; retry in " +
+                  "at most " + std::to_string(c.releaseLimiter->perMinute()) + " changes per minute; retry in " +
                       std::to_string(wait) + " s");
   return false;
 }
@@ -295,7 +295,8 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     const auto& m = row.value();
     if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
     Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
-    const auto& ups = c.settings->upstreams;
+    const auto settings = c.settings();
+    const auto& ups = settings->upstreams;
     if (m->source == "smtp" && ups.empty()) warnings->add("no upstream relay is configured; a release cannot be delivered");
     if (!ups.empty()) {
       const auto& u = ups.front();
@@ -310,7 +311,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
                       std::to_string(u.maxMessageBytes));
       }
     }
-    const auto& allowed = c.settings->relay.allowedDomains;
+    const auto& allowed = settings->relay.allowedDomains;
     if (!allowed.empty()) {
       for (const auto& rcpt : m->rcptTo) {
         const std::string domain = common::toLower(rcpt.substr(rcpt.find('@') + 1));
