@@ -13,6 +13,13 @@ std::string joined(const std::vector<std::string>& v) {
   for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
   return s;
 }
+
+// Which checks fail ("smtp,store"), without their changing detail (the seconds counting up).
+std::string names(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x.substr(0, x.find(':'));
+  return s;
+}
 }  // namespace
 
 Watchdog::Watchdog(Stalled stalled, uint64_t intervalMicros)
@@ -43,20 +50,22 @@ void Watchdog::stop() {
 
 void Watchdog::run() {
   const auto half = std::chrono::microseconds(intervalMicros_ / 2);
-  std::string stalledBefore;
+  std::string stalledBefore;  // names of the checks that failed last turn
   std::unique_lock<std::mutex> lock(mu_);
   while (running_) {
     lock.unlock();
-    const std::string stalled = joined(stalled_());
+    const auto failing = stalled_();
+    const std::string stalled = joined(failing);
     if (stalled.empty()) {
       notifyWatchdog();
       if (!stalledBefore.empty()) log().notice("watchdog: every liveness check passes again; pinging systemd");
-    } else if (stalled != stalledBefore) {
+    } else if (names(failing) != stalledBefore) {
       // Said once per distinct cause: the log explains the restart that follows.
       common::logEvent(log(), Poco::Message::PRIO_CRITICAL, {"watchdog", 0, ""},
                        "watchdog: not pinging systemd (it restarts mailgated after WatchdogSec): " + stalled);
+      notifyStatus("watchdog: not pinging: " + stalled);  // what `systemctl status` shows meanwhile
     }
-    stalledBefore = stalled;
+    stalledBefore = names(failing);
     lock.lock();
     cv_.wait_for(lock, half, [this] { return !running_; });
   }

@@ -334,9 +334,10 @@ DEFAULT_SECTIONS = {
 class Gate:
     """One mailgated with its own temp dir (config, data dir, log), ports and upstream."""
 
-    def __init__(self, upstream_port=None, sections=None, upstream=None, extra_text="", wrapper=()):
+    def __init__(self, upstream_port=None, sections=None, upstream=None, extra_text="", wrapper=(), env=None):
         require_binaries(mailgated_path())
         self.wrapper = list(wrapper)  # e.g. ["prlimit", "--as=..."]: what mailgated runs under
+        self.env = dict(env or {})    # added to the environment mailgated starts with
         self.tmp = tempfile.mkdtemp(prefix="mg-gate-")
         self.data_dir = os.path.join(self.tmp, "data")
         self.config_path = os.path.join(self.tmp, "mailgate.ini")
@@ -379,8 +380,10 @@ class Gate:
         log = open(self.log_path, "ab")
         log.write(b"\n===== harness: starting mailgated =====\n")
         log.flush()
+        env = dict(os.environ)
+        env.update(self.env)
         self.proc = _spawn(self.wrapper + [mailgated_path(), "--config", self.config_path],
-                           stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                           stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
         log.close()
         if wait:
             self.wait_ready(timeout)

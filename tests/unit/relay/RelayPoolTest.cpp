@@ -300,3 +300,35 @@ TEST(RelayPoolTest, ConcurrentDeliveriesShareTheBucket) {
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "a"), 10);
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "b"), 190);
 }
+
+TEST(RelayPoolTest, ReconfigureTakesEffectForTheNextDeliveryAndKeepsUnchangedRelaysState) {
+  ManualClock clock;
+  FakeUpstreams fake;
+  fake.script("p1", {failure("p1", Kind::Temporary, true, "connect p1:587: Connection refused")});
+  fake.script("p2", {ok()});
+  fake.script("p3", {ok()});
+  RelayPool pool({relay("p1"), relay("p2")}, RelaySettings{}, "gate.local", clock, fake.transport());
+  ASSERT_TRUE(pool.deliver(request()).delivered);
+  ASSERT_FALSE(pool.status().at(0).up);  // p1 failed and is known to be down
+
+  // p1 stays as it was (same settings), p2 goes, p3 comes first by priority.
+  UpstreamSettings p3 = relay("p3");
+  p3.priority = 1;
+  pool.reconfigure({p3, relay("p1")}, RelaySettings{});
+  ASSERT_EQ(pool.size(), 2u);
+  const auto status = pool.status();
+  EXPECT_EQ(status.at(0).name, "p3");
+  EXPECT_EQ(status.at(1).name, "p1");
+  EXPECT_FALSE(status.at(1).up) << "an unchanged relay keeps what is known about it";
+  const auto out = pool.deliver(request());
+  EXPECT_TRUE(out.delivered);
+  EXPECT_EQ(out.upstream, "p3");
+  EXPECT_EQ(fake.calls(), (std::vector<std::string>{"p1", "p2", "p3"}));
+
+  // A changed relay starts afresh.
+  UpstreamSettings moved = relay("p1");
+  moved.host = "p1-new.example.net";
+  pool.reconfigure({moved}, RelaySettings{});
+  EXPECT_TRUE(pool.status().at(0).up);
+  EXPECT_EQ(pool.status().at(0).address, "p1-new.example.net:587");
+}

@@ -1,0 +1,159 @@
+"""mailgated under a NOTIFY_SOCKET the test owns, as systemd would give it (Type=notify,
+WatchdogSec=): READY=1 once both listeners answer, a STATUS= line that follows the box,
+WATCHDOG=1 pings at half of WATCHDOG_USEC, RELOADING=1 … READY=1 on SIGHUP (and the reload
+really applied), STOPPING=1 on SIGTERM; and no pings while a liveness check fails (a test hook
+stalls the SMTP accept loop), pings again once it moves."""
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import Gate, SmtpSink, make_message, poll, submit
+
+WATCHDOG_USEC = 1_000_000  # pings expected every 0.5 s
+
+
+class NotifySocket:
+    """A unix datagram socket like systemd's: every datagram is one notify message with
+    newline-separated KEY=VALUE assignments. Remembers them in order, with arrival times."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="mg-notify-")
+        self.path = os.path.join(self.dir, "notify")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.1)
+        self.messages = []  # (monotonic time, {key: value})
+        # Read all the time, as systemd does: a datagram queue left full (10 messages by
+        # default) would block the daemon's sd_notify and stall it for real.
+        self.running = True
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while self.running:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            fields = {}
+            for line in data.decode("utf-8", "replace").split("\n"):
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    fields[k] = v
+            self.messages.append((time.monotonic(), fields))
+
+    def pump(self):
+        time.sleep(0.05)
+
+    def wait_for(self, pred, timeout=20.0, what="a notify message", start=0):
+        """The index of the first message from `start` on for which pred(fields) holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i in range(start, len(self.messages)):
+                if pred(self.messages[i][1]):
+                    return i
+            if time.monotonic() > deadline:
+                raise AssertionError("no %s within %.0f s; got: %r" % (what, timeout, [m[1] for m in self.messages]))
+            self.pump()
+
+    def pings_after(self, index):
+        return [t for t, f in self.messages[index:] if f.get("WATCHDOG") == "1"]
+
+    def close(self):
+        self.running = False
+        self.reader.join()
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class SystemdNotifyTest(unittest.TestCase):
+    def setUp(self):
+        self.notify = NotifySocket()
+        self.addCleanup(self.notify.close)
+        self.sink = SmtpSink()
+        self.sink.start()
+        self.addCleanup(self.sink.close)
+        self.stall_file = os.path.join(self.notify.dir, "stall-accept")
+        self.gate = Gate(upstream_port=self.sink.port, env={
+            "NOTIFY_SOCKET": self.notify.path,
+            "WATCHDOG_USEC": str(WATCHDOG_USEC),
+            "MAILGATE_TEST_STALL_ACCEPT_FILE": self.stall_file,
+        })
+        self.addCleanup(self.gate.close)
+
+    def test_ready_status_watchdog_reload_and_stopping(self):
+        self.gate.start()
+        n = self.notify
+        ready = n.wait_for(lambda f: f.get("READY") == "1", what="READY=1")
+        self.assertIn("STATUS", n.messages[ready][1])
+        self.assertIn("0 held", n.messages[ready][1]["STATUS"])
+        self.assertIn("relay ok", n.messages[ready][1]["STATUS"])
+        # Both listeners were bound before READY=1 was sent: they answer now.
+        socket.create_connection(("127.0.0.1", self.gate.smtp_port), 5).close()
+        socket.create_connection(("127.0.0.1", self.gate.web_port), 5).close()
+
+        # Pings at half the interval: ten of them, none further apart than the interval.
+        first = n.wait_for(lambda f: f.get("WATCHDOG") == "1", start=ready, what="WATCHDOG=1")
+        n.wait_for(lambda f: len(n.pings_after(first)) >= 10 or None, what="ten WATCHDOG=1 pings")
+        pings = n.pings_after(first)[:10]
+        gaps = [b - a for a, b in zip(pings, pings[1:])]
+        self.assertLess(max(gaps), WATCHDOG_USEC / 1e6, "a ping came later than WATCHDOG_USEC: %r" % gaps)
+
+        # STATUS follows what the box holds.
+        submit(self.gate, make_message("held one"))
+        n.wait_for(lambda f: "1 held" in f.get("STATUS", ""), start=ready, what="STATUS with 1 held")
+
+        # SIGHUP: RELOADING=1, then READY=1; the new default action is in force afterwards.
+        self.gate.sections["smtp"]["default_action"] = "pass"
+        self.gate.write_config()
+        mark = len(n.messages)
+        self.gate.proc.send_signal(signal.SIGHUP)
+        reloading = n.wait_for(lambda f: f.get("RELOADING") == "1", start=mark, what="RELOADING=1")
+        self.assertIn("MONOTONIC_USEC", n.messages[reloading][1])
+        n.wait_for(lambda f: f.get("READY") == "1", start=reloading + 1, what="READY=1 after the reload")
+        poll(lambda: "smtp.default_action" in self.gate.log_text(), 10, what="the reload's log line")
+        mid = submit(self.gate, make_message("passes now"))
+        self.gate.wait_status(mid, ("relayed",))
+
+        # SIGTERM: STOPPING=1, and the daemon ends cleanly.
+        mark = len(n.messages)
+        self.assertEqual(self.gate.stop(), 0)
+        n.wait_for(lambda f: f.get("STOPPING") == "1", start=mark, what="STOPPING=1")
+
+    def test_pings_stop_while_the_accept_loop_is_stalled_and_resume_after(self):
+        self.gate.start()
+        n = self.notify
+        ready = n.wait_for(lambda f: f.get("READY") == "1", what="READY=1")
+        n.wait_for(lambda f: f.get("WATCHDOG") == "1", start=ready, what="WATCHDOG=1")
+
+        open(self.stall_file, "w").close()
+        # The daemon says why it stopped pinging (once) — proof the watchdog looked and judged.
+        poll(lambda: "not pinging systemd" in self.gate.log_text(), 30, what="the watchdog's stall line")
+        self.assertIn("SMTP accept loop has made no progress", self.gate.log_text())
+        stalled_at = len(n.messages)
+        # Four more watchdog turns pass (the log line above was written by one); no ping among them.
+        time_mark = time.monotonic()
+        while time.monotonic() - time_mark < 4 * WATCHDOG_USEC / 2e6:
+            n.pump()
+        self.assertEqual(self.gate.log_text().count("not pinging systemd"), 1, "the stall is said once, not per turn")
+        self.assertEqual(n.pings_after(stalled_at), [], "pinged while the accept loop stood still")
+
+        os.unlink(self.stall_file)
+        n.wait_for(lambda f: f.get("WATCHDOG") == "1", start=stalled_at, what="WATCHDOG=1 after the stall")
+        poll(lambda: "pinging systemd" in self.gate.log_text().split("not pinging systemd")[-1], 10,
+             what="the watchdog's 'pinging again' line")
+
+
+if __name__ == "__main__":
+    unittest.main()
