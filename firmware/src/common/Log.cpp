@@ -8,13 +8,14 @@
 
 namespace mg::common {
 
-void logEvent(Poco::Logger& log, Poco::Message::Priority prio, const LogFields& fields, const std::string& text) {
+void logEvent(Poco::Logger& log, Poco::Message::Priority prio, const LogFields& fields, const std::string& text,
+              const char* file, int line) {
   if (!log.is(prio)) return;
-  std::string line = text;
-  if (!fields.event.empty()) line = "event=" + fields.event + " " + line;
-  if (fields.emailId != 0) line += " email_id=" + std::to_string(fields.emailId);
-  if (!fields.account.empty()) line += " account=" + fields.account;
-  Poco::Message msg(log.name(), line, prio);
+  std::string out = text;
+  if (!fields.event.empty()) out = "event=" + fields.event + " " + out;
+  if (fields.emailId != 0) out += " email_id=" + std::to_string(fields.emailId);
+  if (!fields.account.empty()) out += " account=" + fields.account;
+  Poco::Message msg(log.name(), out, prio, file, line);
   if (!fields.event.empty()) msg.set("MAILGATE_EVENT", fields.event);
   if (fields.emailId != 0) msg.set("MAILGATE_EMAIL_ID", std::to_string(fields.emailId));
   if (!fields.account.empty()) msg.set("MAILGATE_ACCOUNT", fields.account);

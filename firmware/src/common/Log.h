@@ -16,7 +16,9 @@ struct LogFields {
   long long emailId = 0;
   std::string account;
 };
-void logEvent(Poco::Logger& log, Poco::Message::Priority prio, const LogFields& fields, const std::string& text);
+// The caller's file and line travel along (the journal's CODE_FILE / CODE_LINE).
+void logEvent(Poco::Logger& log, Poco::Message::Priority prio, const LogFields& fields, const std::string& text,
+              const char* file = __builtin_FILE(), int line = __builtin_LINE());
 
 // Installs the console or journal channel on the root logger at `level`.
 using ChannelFactory = Poco::Channel* (*)();

@@ -1,6 +1,8 @@
 #include "system/JournalChannel.h"
 
 #include <Poco/Message.h>
+// Our own CODE_FILE/CODE_LINE (the caller's), not the ones sd_journal_sendv would add (this file).
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include <string>
@@ -31,6 +33,16 @@ void JournalChannel::log(const Poco::Message& msg) {
   };
   for (const char* key : {"MAILGATE_EVENT", "MAILGATE_EMAIL_ID", "MAILGATE_ACCOUNT"}) {
     if (msg.has(key)) fields.push_back(std::string(key) + "=" + msg.get(key));
+  }
+  // Where the entry was written, when the caller said (logEvent does; plain logger calls
+  // carry no location).
+  if (msg.getSourceFile() != nullptr && msg.getSourceLine() > 0) {
+    // Relative to the source tree ("firmware/src/quarantine/QuarantineService.cpp"), not the
+    // build machine's directory.
+    std::string file = msg.getSourceFile();
+    if (const auto at = file.rfind("firmware/src/"); at != std::string::npos) file.erase(0, at);
+    fields.push_back("CODE_FILE=" + file);
+    fields.push_back("CODE_LINE=" + std::to_string(msg.getSourceLine()));
   }
   std::vector<struct iovec> iov;
   iov.reserve(fields.size());
