@@ -26,6 +26,7 @@
 #include "store/RuleRepository.h"
 #include "store/UserRepository.h"
 #include "store/WatcherStateRepository.h"
+#include "system/DbusService.h"
 #include "system/ProcessMetrics.h"
 #include "watcher/ImapAccountProbe.h"
 #include "watcher/ImapDeliveryPort.h"
@@ -248,7 +249,9 @@ std::shared_ptr<const common::Settings> Daemon::liveSettings() const {
 }
 
 void Daemon::stop() {
-  // Nothing evaluates health while the parts it looks at go away.
+  // No Reload() from the bus while the daemon comes apart; nothing evaluates health while the
+  // parts it looks at go away.
+  if (dbus_) dbus_->stop();
   if (monitor_) monitor_->stop();
   // The IMAP watchers first: each ends IDLE with DONE and logs out while the server is
   // still reachable and nothing else is shutting down around it.

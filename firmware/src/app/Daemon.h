@@ -21,6 +21,7 @@ namespace mg::smtp { class SmtpServer; }
 namespace mg::web { class ApiServer; }
 namespace mg::health { class HealthModel; class HealthMonitor; struct SmtpStats; }
 namespace mg::web { class RateLimiter; }
+namespace mg::system { class DbusService; }
 namespace mg::store { class WatcherStateRepository; }
 namespace mg::watcher { class WatcherPool; class ImapDeliveryPort; class ImapAccountProbe; }
 
@@ -62,6 +63,7 @@ class Daemon {
   void registerHealthChecks();
   void registerLiveness();
   void startMonitor();
+  void startDbus();
   std::string storeWriteProbe();  // "" when the store took a write (at most every few minutes)
   std::shared_ptr<const common::Settings> liveSettings() const;
   void startWatchers();
@@ -92,6 +94,7 @@ class Daemon {
   std::unique_ptr<relay::RelayPool> relays_;
   std::shared_ptr<health::HealthModel> health_;
   std::unique_ptr<health::HealthMonitor> monitor_;
+  std::unique_ptr<system::DbusService> dbus_;  // null when [health] dbus = none
   std::shared_ptr<web::RateLimiter> releaseLimiter_;
   std::shared_ptr<health::SmtpStats> smtpStats_;
   std::unique_ptr<GateDelegate> delegate_;

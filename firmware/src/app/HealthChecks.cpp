@@ -8,7 +8,12 @@
 #include "health/HealthModel.h"
 #include "health/HealthMonitor.h"
 #include "quarantine/QuarantineService.h"
+#include "system/DbusService.h"
 #include "system/SystemdNotifier.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "0.0.0"
+#endif
 #include "relay/RelayPool.h"
 #include "smtp/SmtpServer.h"
 #include "store/Database.h"
@@ -131,7 +136,30 @@ void Daemon::startMonitor() {
     common::logEvent(log(), now.health == State::Failed ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
                      {"health", 0, ""}, "health: " + health::toString(now.health) + ": " + now.reason);
   });
+  startDbus();
   monitor_->start();
+  if (dbus_) dbus_->start();
+}
+
+void Daemon::startDbus() {
+  const std::string bus = settings_.health.dbus;
+  if (bus == "none") return;
+  system::DbusHandlers handlers;
+  handlers.reload = [this] {
+    const ReloadReport r = reload();
+    if (r.ok) return system::BusReply{};
+    return system::BusReply{"", "org.mailgate.Mailgate1.Error.ConfigInvalid", r.summary()};
+  };
+  handlers.backupNow = [] {
+    return system::BusReply{"", "org.mailgate.Mailgate1.Error.NotAvailable",
+                            "this mailgated makes no backups yet (the backup health check says not_configured)"};
+  };
+  dbus_ = std::make_unique<system::DbusService>(bus, MG_VERSION, uint64_t(startedAtMillis_) * 1000, handlers);
+  auto* dbus = dbus_.get();
+  monitor_->follow([dbus](const health::HealthSnapshot& now, const health::HealthSnapshot&) { dbus->publish(now); });
+  auto& metrics = common::Metrics::global();
+  metrics.describe("mailgate_dbus_connected", "gauge", "1 while the D-Bus object is published on the configured bus");
+  metrics.gaugeFunction("mailgate_dbus_connected", [dbus] { return dbus->connected() ? 1.0 : 0.0; });
 }
 
 }  // namespace mg::app
