@@ -5,6 +5,7 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
+#include <cerrno>  // program_invocation_short_name
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ void JournalChannel::log(const Poco::Message& msg) {
   std::vector<std::string> fields = {
       "MESSAGE=" + msg.getSource() + ": " + msg.getText(),
       "PRIORITY=" + std::to_string(syslogPriority(msg.getPriority())),
-      "SYSLOG_IDENTIFIER=mailgated",
+      // mailgated or mailgate-led: whichever program this is.
+      std::string("SYSLOG_IDENTIFIER=") + program_invocation_short_name,
       "MAILGATE_MODULE=" + msg.getSource(),
   };
   for (const char* key : {"MAILGATE_EVENT", "MAILGATE_EMAIL_ID", "MAILGATE_ACCOUNT"}) {
