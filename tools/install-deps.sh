@@ -42,13 +42,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Host: compilers, libraries, test peers (smtp-sink/smtp-source from postfix, Dovecot,
-# dbus-daemon, swaks), clang + compiler-rt for libFuzzer/ASan, promtool (package prometheus)
-# to check /metrics and the alert rules.
+# dbus-daemon, swaks), the D-Bus tools the tests read the object with (busctl from systemd,
+# gdbus from libglib2.0-bin; setpriv and unshare from util-linux for a caller as nobody and
+# a private journal socket), clang + compiler-rt for libFuzzer/ASan, promtool (package
+# prometheus) to check /metrics and the alert rules.
 HOST_PKGS=(
   build-essential cmake ccache pkg-config git
   libpoco-dev libgmime-3.0-dev libmbedtls-dev libsdbus-c++-dev libsdbus-c++-bin
   libsystemd-dev libsqlite3-dev libgtest-dev libgmock-dev googletest
-  python3 swaks postfix dovecot-imapd dbus openssl sqlite3
+  python3 swaks postfix dovecot-imapd dbus dbus-daemon openssl sqlite3
+  systemd libglib2.0-bin util-linux
   clang libclang-rt-14-dev
   libidn12 libgamin0 libgdbm6
   prometheus

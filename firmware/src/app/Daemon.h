@@ -64,7 +64,8 @@ class Daemon {
   void registerLiveness();
   void startMonitor();
   void startDbus();
-  std::string storeWriteProbe();  // "" when the store took a write (at most every few minutes)
+  std::string storeWriteProbe();
+  std::vector<common::ConfigProblem> configFileProblems();  // "" when the store took a write (at most every few minutes)
   std::shared_ptr<const common::Settings> liveSettings() const;
   void startWatchers();
   common::Status writeCliToken();
@@ -77,6 +78,11 @@ class Daemon {
   std::mutex reloadMu_;
   mutable std::mutex liveMu_;
   std::shared_ptr<const common::Settings> live_;  // settings_ as the web layer reads it
+  std::mutex configCheckMu_;
+  int64_t configStamp_ = 0;
+  int64_t configSize_ = 0;
+  bool configChecked_ = false;
+  std::vector<common::ConfigProblem> configProblems_;
   std::mutex probeMu_;
   int64_t lastProbeMillis_ = 0;
   std::string lastProbeError_;

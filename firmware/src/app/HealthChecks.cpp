@@ -1,10 +1,14 @@
 // Daemon: the named checks behind /healthz, D-Bus and the LED; the liveness tests behind the
 // watchdog; the monitor that keeps systemd's STATUS line and the log current.
 #include "app/Daemon.h"
+
+#include <sys/stat.h>
+
 #include "app/GateDelegate.h"
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "common/Metrics.h"
+#include "common/SettingsLoader.h"
 #include "health/HealthModel.h"
 #include "health/HealthMonitor.h"
 #include "quarantine/QuarantineService.h"
@@ -40,6 +44,21 @@ std::string Daemon::storeWriteProbe() {
   lastProbeMillis_ = now;
   lastProbeError_ = st.ok() ? "" : st.message();
   return lastProbeError_;
+}
+
+std::vector<common::ConfigProblem> Daemon::configFileProblems() {
+  // Parsed again only when the file changed (mtime, size): the check runs every 2 s.
+  struct stat st {};
+  const bool exists = ::stat(configPath_.c_str(), &st) == 0;
+  const int64_t stamp = exists ? int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec : -1;
+  std::lock_guard<std::mutex> lock(configCheckMu_);
+  if (stamp != configStamp_ || int64_t(st.st_size) != configSize_ || !configChecked_) {
+    configProblems_ = common::loadSettingsFromFile(configPath_).problems;
+    configStamp_ = stamp;
+    configSize_ = exists ? int64_t(st.st_size) : -1;
+    configChecked_ = true;
+  }
+  return configProblems_;
 }
 
 void Daemon::registerHealthChecks() {
@@ -89,6 +108,15 @@ void Daemon::registerHealthChecks() {
     }
     if (anyUp) return CheckResult{State::Ok, down.empty() ? "all relays up" : "some relays down: " + down};
     return CheckResult{State::Degraded, "every relay is down: " + down};
+  });
+  // The file on disk, as the next reload or restart would take it: a problem there is one an
+  // operator made and has not seen yet (the running configuration is unaffected).
+  health_->add("config", [this] {
+    const auto problems = configFileProblems();
+    if (problems.empty()) return CheckResult{State::Ok, configPath_ + ": no problems"};
+    return CheckResult{State::Degraded, std::to_string(problems.size()) + " problem(s) in " + configPath_ + ": " +
+                                            problems.front().toString() +
+                                            " (the running configuration stays; a reload or restart would refuse it)"};
   });
   // Backups do not run in this version: the check says so, and is never "ok" for it.
   health_->add("backup", [] {

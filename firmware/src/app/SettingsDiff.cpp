@@ -18,12 +18,6 @@ struct Differ {
   }
 };
 
-bool same(const common::UpstreamSettings& a, const common::UpstreamSettings& b) {
-  return a.host == b.host && a.port == b.port && a.tls == b.tls && a.username == b.username &&
-         a.password == b.password && a.priority == b.priority && a.maxPerMinute == b.maxPerMinute &&
-         a.timeoutSeconds == b.timeoutSeconds && a.maxMessageBytes == b.maxMessageBytes && a.verifyTls == b.verifyTls;
-}
-
 }  // namespace
 
 SettingsDiff diffSettings(const common::Settings& a, const common::Settings& b) {
@@ -56,7 +50,7 @@ SettingsDiff diffSettings(const common::Settings& a, const common::Settings& b) 
     const common::UpstreamSettings* y = nullptr;
     for (const auto& u : a.upstreams) if (u.name == name) x = &u;
     for (const auto& u : b.upstreams) if (u.name == name) y = &u;
-    if (!x || !y || !same(*x, *y)) d.out.live.push_back("upstream." + name);
+    if (!x || !y || *x != *y) d.out.live.push_back("upstream." + name);
   }
   d.live("relay.retries", a.relay.retries, b.relay.retries);
   d.live("relay.retry_base_seconds", a.relay.retryBaseSeconds, b.relay.retryBaseSeconds);

@@ -52,6 +52,14 @@ struct UpstreamSettings {
   bool verifyTls = true;          // false only for test relays with self-signed certificates
 };
 
+// Every field equal: a reload keeps such a relay as it is (circuit, bucket, last error).
+inline bool operator==(const UpstreamSettings& a, const UpstreamSettings& b) {
+  return a.name == b.name && a.host == b.host && a.port == b.port && a.tls == b.tls && a.username == b.username &&
+         a.password == b.password && a.priority == b.priority && a.maxPerMinute == b.maxPerMinute &&
+         a.timeoutSeconds == b.timeoutSeconds && a.maxMessageBytes == b.maxMessageBytes && a.verifyTls == b.verifyTls;
+}
+inline bool operator!=(const UpstreamSettings& a, const UpstreamSettings& b) { return !(a == b); }
+
 struct RelaySettings {  // extension: how pass mail is retried and relays are guarded
   unsigned retries = 6;
   unsigned retryBaseSeconds = 30;

@@ -43,14 +43,6 @@ RelayPool::RelayPool(std::vector<common::UpstreamSettings> upstreams, const comm
   reconfigure(std::move(upstreams), settings);
 }
 
-namespace {
-bool sameUpstream(const common::UpstreamSettings& a, const common::UpstreamSettings& b) {
-  return a.name == b.name && a.host == b.host && a.port == b.port && a.tls == b.tls && a.username == b.username &&
-         a.password == b.password && a.priority == b.priority && a.maxPerMinute == b.maxPerMinute &&
-         a.timeoutSeconds == b.timeoutSeconds && a.maxMessageBytes == b.maxMessageBytes && a.verifyTls == b.verifyTls;
-}
-}  // namespace
-
 void RelayPool::reconfigure(std::vector<common::UpstreamSettings> upstreams, const common::RelaySettings& settings) {
   auto& metrics = common::Metrics::global();
   std::lock_guard<std::mutex> serial(reconfigureMu_);
@@ -62,7 +54,7 @@ void RelayPool::reconfigure(std::vector<common::UpstreamSettings> upstreams, con
   for (auto& u : upstreams) {
     std::shared_ptr<Relay> kept;
     for (const auto& old : *before) {
-      if (sameGuard && sameUpstream(old->settings, u)) kept = old;
+      if (sameGuard && old->settings == u) kept = old;
     }
     if (kept) {
       next->push_back(kept);  // unchanged: its circuit, bucket and last error stay

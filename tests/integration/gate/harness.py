@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.error
@@ -148,6 +149,44 @@ def wait_port(port, timeout=10.0, proc=None):
         except OSError:
             return False
     poll(ok, timeout, what="127.0.0.1:%d to listen" % port)
+
+
+# ---------------------------------------------------------------- unix datagram listeners
+
+class DatagramListener:
+    """A unix datagram socket in a temp dir of its own (mode 0755), read all the time on a
+    thread, as systemd reads its notify and journal sockets: a queue left full (10 datagrams
+    by default) would block the daemon's writer and stall it for real. Each datagram becomes
+    (monotonic arrival time, parse(bytes)) in `items`."""
+
+    def __init__(self, name, parse, prefix="mg-dgram-"):
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        os.chmod(self.dir, 0o755)
+        self.path = os.path.join(self.dir, name)
+        self.parse = parse
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.1)
+        self.items = []
+        self.running = True
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        while self.running:
+            try:
+                data = self.sock.recv(1 << 20)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.items.append((time.monotonic(), self.parse(data)))
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- smtp-sink

@@ -134,6 +134,12 @@ class DbusTest(unittest.TestCase):
         bad = self.call("Reload")
         self.assertNotEqual(bad.returncode, 0)
         self.assertIn("smtp.max_recipients", bad.stderr)
+        # …and the box says the file on disk has a problem until it is fixed.
+        poll(lambda: self.get("Health") == "degraded" or None, 20, what="Health degraded by the broken file")
+        self.assertTrue(self.get("HealthReason").startswith("config: 1 problem(s) in %s: smtp.max_recipients"
+                                                            % self.gate.config_path), self.get("HealthReason"))
+        self.gate.write_config()
+        poll(lambda: self.get("Health") == "ok" or None, 20, what="Health ok once the file is fixed")
 
         backup = self.call("BackupNow")
         self.assertNotEqual(backup.returncode, 0)

@@ -392,14 +392,17 @@ class SlowClientsTest(GateTestCase):
 
     def test_connections_past_the_per_address_cap_get_503(self):
         gate = self.new_gate(sections={"web": {"max_connections_per_address": "2"}})
-        held = [socket.create_connection(("127.0.0.1", gate.web_port), timeout=10) for _ in range(2)]
+        # From an address of their own: the harness's own requests from 127.0.0.1 (waiting for
+        # the gate to start) may still be open on the server side and count against the cap.
+        held = [socket.create_connection(("127.0.0.1", gate.web_port), timeout=10, source_address=("127.0.0.4", 0))
+                for _ in range(2)]
         for s in held:
             self.addCleanup(s.close)
         # The two are admitted once the gate has seen them: a request on a third connection from
         # another address is the proof that the accept loop has passed them.
         poll(lambda: raw_http(gate.web_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.0.2")[0]
              == "HTTP/1.1 200 OK", 10, what="healthz from another address")
-        status, headers, body = raw_http(gate.web_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers, body = raw_http(gate.web_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.0.4")
         self.assertEqual(status, "HTTP/1.1 503 Service Unavailable", body)
         self.assertEqual(headers["retry-after"], "10")
 

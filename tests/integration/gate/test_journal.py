@@ -5,14 +5,10 @@ mount namespace so the host's /run is untouched), starts the gate as systemd wou
 protocol: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, MAILGATE_EVENT, MAILGATE_EMAIL_ID, CODE_FILE,
 CODE_LINE — so that `journalctl -u mailgated MAILGATE_EVENT=release` finds the release."""
 import os
-import shutil
-import socket
 import struct
-import tempfile
-import threading
 import unittest
 
-from harness import Gate, SmtpSink, free_port, make_message, poll, submit
+from harness import DatagramListener, Gate, SmtpSink, free_port, make_message, poll, submit
 
 # Mount a tmpfs on /run (only for this process tree), put the test's directory where the
 # journal's socket lives, then run mailgated.
@@ -40,39 +36,17 @@ def parse_native(data):
     return fields
 
 
-class FakeJournal:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="mg-journal-")
-        os.chmod(self.dir, 0o755)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(os.path.join(self.dir, "socket"))
-        self.sock.settimeout(0.1)
-        self.entries = []
-        self.running = True
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
+class FakeJournal(DatagramListener):
+    """Where sd_journal_send writes: one native-protocol entry per datagram."""
 
-    def _read(self):
-        while self.running:
-            try:
-                data = self.sock.recv(1 << 20)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.entries.append(parse_native(data))
+    def __init__(self):
+        super().__init__("socket", parse_native, prefix="mg-journal-")
 
     def find(self, **want):
-        for e in list(self.entries):
+        for _, e in list(self.items):
             if all(e.get(k) == v for k, v in want.items()):
                 return e
         return None
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class JournalTest(unittest.TestCase):

@@ -4,50 +4,35 @@ WATCHDOG=1 pings at half of WATCHDOG_USEC, RELOADING=1 … READY=1 on SIGHUP (an
 really applied), STOPPING=1 on SIGTERM; and no pings while a liveness check fails (a test hook
 stalls the SMTP accept loop), pings again once it moves."""
 import os
-import shutil
 import signal
 import socket
-import tempfile
-import threading
 import time
 import unittest
 
-from harness import Gate, SmtpSink, make_message, poll, submit
+from harness import DatagramListener, Gate, SmtpSink, make_message, poll, submit
 
-WATCHDOG_USEC = 1_000_000  # pings expected every 0.5 s
+WATCHDOG_USEC = 2_000_000  # pings expected every second; systemd would act after two
 
 
-class NotifySocket:
+def parse_notify(data):
+    fields = {}
+    for line in data.decode("utf-8", "replace").split("\n"):
+        if "=" in line:
+            k, v = line.split("=", 1)
+            fields[k] = v
+    return fields
+
+
+class NotifySocket(DatagramListener):
     """A unix datagram socket like systemd's: every datagram is one notify message with
-    newline-separated KEY=VALUE assignments. Remembers them in order, with arrival times."""
+    newline-separated KEY=VALUE assignments, kept in order with arrival times."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="mg-notify-")
-        self.path = os.path.join(self.dir, "notify")
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(self.path)
-        self.sock.settimeout(0.1)
-        self.messages = []  # (monotonic time, {key: value})
-        # Read all the time, as systemd does: a datagram queue left full (10 messages by
-        # default) would block the daemon's sd_notify and stall it for real.
-        self.running = True
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        super().__init__("notify", parse_notify, prefix="mg-notify-")
 
-    def _read(self):
-        while self.running:
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            fields = {}
-            for line in data.decode("utf-8", "replace").split("\n"):
-                if "=" in line:
-                    k, v = line.split("=", 1)
-                    fields[k] = v
-            self.messages.append((time.monotonic(), fields))
+    @property
+    def messages(self):
+        return self.items
 
     def pump(self):
         time.sleep(0.05)
@@ -65,16 +50,6 @@ class NotifySocket:
 
     def pings_after(self, index):
         return [t for t, f in self.messages[index:] if f.get("WATCHDOG") == "1"]
-
-    def close(self):
-        self.running = False
-        self.reader.join()
-        self.sock.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class SystemdNotifyTest(unittest.TestCase):
