@@ -135,6 +135,13 @@ class Dovecot:
             _reap(self.proc, 5.0)
             self.proc = None
 
+    def log_text(self):
+        try:
+            with open(os.path.join(self.dir, "dovecot.log"), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
     def account(self, name="work"):
         """The body of POST /api/v1/accounts for this server."""
         return {"name": name, "host": "127.0.0.1", "port": self.port, "tls": "none",

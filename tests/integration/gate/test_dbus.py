@@ -52,9 +52,12 @@ class DbusTest(unittest.TestCase):
         p = _spawn(["gdbus", "monitor", "--address", self.bus.address, "--dest", NAME, "--object-path", PATH],
                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
         self.addCleanup(lambda: (_reap(p, 2.0), out.close()))
+        def read():
+            with open(path) as f:
+                return f.read()
         # gdbus says it is monitoring before any signal can be missed.
-        poll(lambda: "Monitoring signals" in open(path).read(), 10, what="gdbus monitor to start")
-        return lambda: open(path).read()
+        poll(lambda: "Monitoring signals" in read(), 10, what="gdbus monitor to start")
+        return read
 
     # -- tests
     def test_every_property_with_busctl_and_gdbus(self):

@@ -9,7 +9,8 @@ import socket
 import time
 import unittest
 
-from harness import DatagramListener, Gate, SmtpSink, make_message, poll, submit
+from harness import DatagramListener, Gate, RawSmtp, SmtpSink, make_message, poll, submit
+from peers import Dovecot
 
 WATCHDOG_USEC = 2_000_000  # pings expected every second; systemd would act after two
 
@@ -89,7 +90,12 @@ class SystemdNotifyTest(unittest.TestCase):
         submit(self.gate, make_message("held one"))
         n.wait_for(lambda f: "1 held" in f.get("STATUS", ""), start=ready, what="STATUS with 1 held")
 
-        # SIGHUP: RELOADING=1, then READY=1; the new default action is in force afterwards.
+        # SIGHUP: RELOADING=1, then READY=1; the new default action is in force afterwards,
+        # and a session open across the reload goes on as if nothing happened.
+        across = RawSmtp(self.gate.smtp_port)
+        self.addCleanup(across.close)
+        self.assertEqual(across.reply()[0], 220)
+        self.assertEqual(across.cmd("EHLO across.test")[0], 250)
         self.gate.sections["smtp"]["default_action"] = "pass"
         self.gate.write_config()
         mark = len(n.messages)
@@ -100,6 +106,11 @@ class SystemdNotifyTest(unittest.TestCase):
         poll(lambda: "smtp.default_action" in self.gate.log_text(), 10, what="the reload's log line")
         mid = submit(self.gate, make_message("passes now"))
         self.gate.wait_status(mid, ("relayed",))
+        for line in ("MAIL FROM:<a@lan.test>", "RCPT TO:<b@example.org>"):
+            self.assertEqual(across.cmd(line)[0], 250, line)
+        self.assertEqual(across.cmd("DATA")[0], 354)
+        code, text = across.cmd(b"Subject: across the reload\r\n\r\nbody\r\n.")
+        self.assertEqual(code, 250, text)
 
         # SIGTERM: STOPPING=1, and the daemon ends cleanly.
         mark = len(n.messages)
@@ -128,6 +139,44 @@ class SystemdNotifyTest(unittest.TestCase):
         n.wait_for(lambda f: f.get("WATCHDOG") == "1", start=stalled_at, what="WATCHDOG=1 after the stall")
         poll(lambda: "pinging systemd" in self.gate.log_text().split("not pinging systemd")[-1], 10,
              what="the watchdog's 'pinging again' line")
+
+
+class DrainTest(unittest.TestCase):
+    """SIGTERM: STOPPING=1, a transaction in flight still ends with 250 (and the message is
+    there after a restart), the IMAP watcher logs out (Dovecot's own log says so)."""
+
+    def test_sigterm_lets_the_transaction_finish_and_the_watcher_log_out(self):
+        notify = NotifySocket()
+        self.addCleanup(notify.close)
+        dovecot = Dovecot().start()
+        self.addCleanup(dovecot.close)
+        gate = Gate(env={"NOTIFY_SOCKET": notify.path})
+        self.addCleanup(gate.close)
+        gate.start()
+        gate.api_json("POST", "/api/v1/accounts", dovecot.account(), expect=201)
+        poll(lambda: [w for w in gate.api_json("GET", "/api/v1/watchers") if w["state"] == "online"] or None, 30,
+             what="the watcher online")
+
+        s = RawSmtp(gate.smtp_port)
+        self.addCleanup(s.close)
+        self.assertEqual(s.reply()[0], 220)
+        for line in ("EHLO drain.test", "MAIL FROM:<a@lan.test>", "RCPT TO:<b@example.org>"):
+            self.assertEqual(s.cmd(line)[0], 250, line)
+        self.assertEqual(s.cmd("DATA")[0], 354)
+        s.send(b"Subject: in flight at SIGTERM\r\n\r\nfirst half\r\n")
+
+        mark = len(notify.messages)
+        gate.proc.send_signal(signal.SIGTERM)
+        notify.wait_for(lambda f: f.get("STOPPING") == "1", start=mark, what="STOPPING=1")
+        code, text = s.cmd(b"second half\r\n.")
+        self.assertEqual(code, 250, text)
+        self.assertEqual(gate.proc.wait(30), 0)
+        poll(lambda: "Logged out" in dovecot.log_text() or None, 10,
+             what="Dovecot's log line for a LOGOUT")
+
+        gate.start()
+        held = [m for m in gate.messages() if m.get("subject") == "in flight at SIGTERM"]
+        self.assertEqual(len(held), 1, gate.messages())
 
 
 if __name__ == "__main__":
