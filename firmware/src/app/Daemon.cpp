@@ -251,7 +251,10 @@ std::shared_ptr<const common::Settings> Daemon::liveSettings() const {
 void Daemon::stop() {
   // No Reload() from the bus while the daemon comes apart; nothing evaluates health while the
   // parts it looks at go away.
-  if (dbus_) dbus_->stop();
+  if (dbus_) {
+    dbus_->stop();
+    common::Metrics::global().removeGaugeFunction("mailgate_dbus_connected");
+  }
   if (monitor_) monitor_->stop();
   // The IMAP watchers first: each ends IDLE with DONE and logs out while the server is
   // still reachable and nothing else is shutting down around it.

@@ -64,8 +64,9 @@ class Daemon {
   void registerLiveness();
   void startMonitor();
   void startDbus();
-  std::string storeWriteProbe();
-  std::vector<common::ConfigProblem> configFileProblems();  // "" when the store took a write (at most every few minutes)
+  ReloadReport applyReload();  // reload() without the notify frame
+  std::string storeWriteProbe();  // "" when the store took a write (at most every few minutes)
+  std::vector<common::ConfigProblem> configFileProblems();  // of the file on disk now
   std::shared_ptr<const common::Settings> liveSettings() const;
   void startWatchers();
   common::Status writeCliToken();

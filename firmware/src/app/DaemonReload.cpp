@@ -39,13 +39,32 @@ ReloadReport Daemon::reload() {
   std::lock_guard<std::mutex> serial(reloadMu_);
   system::notifyReloading("reloading the configuration");
   ReloadReport report;
+  try {
+    report = applyReload();
+  } catch (const std::exception& e) {
+    report.ok = false;
+    report.error = std::string("the reload stopped half-way: ") + e.what() + "; restart mailgated to be sure of its settings";
+    common::logEvent(log(), Poco::Message::PRIO_ERROR, {"reload", 0, ""}, report.summary());
+  }
+  // READY=1 on every way out, with a STATUS evaluated after the change (not the one before).
+  if (monitor_) {
+    try {
+      monitor_->evaluateNow();
+    } catch (...) {
+    }
+  }
+  system::notifyReady(monitor_ ? monitor_->current().summary() : "running");
+  return report;
+}
+
+ReloadReport Daemon::applyReload() {
+  ReloadReport report;
   auto loaded = common::loadSettingsFromFile(configPath_);
   if (!loaded.ok()) {
     report.ok = false;
     report.error = std::to_string(loaded.problems.size()) + " problem(s) in " + configPath_ +
                    ", the running configuration stays: " + loaded.problems.front().toString();
     common::logEvent(log(), Poco::Message::PRIO_ERROR, {"reload", 0, ""}, report.summary());
-    system::notifyReady(monitor_ ? monitor_->current().summary() : "running");
     return report;
   }
   const common::Settings& next = loaded.settings;
@@ -92,12 +111,15 @@ ReloadReport Daemon::reload() {
   // behind the daemon's back (mailgatectl offline, a restored backup) takes effect too.
   quarantine_->ruleBook().invalidate();
   report.applied.push_back("rules");
-  if (watchers_ && watchers_->reloadAccounts()) report.applied.push_back("accounts");
+  // The watcher supervisor does it (stopping a watcher may wait on its server): neither the
+  // signal loop nor the bus thread waits for IMAP.
+  if (watchers_) {
+    watchers_->requestReloadAccounts();
+    report.applied.push_back("accounts");
+  }
   report.needsRestart = diff.needsRestart;
   common::logEvent(log(), report.needsRestart.empty() ? Poco::Message::PRIO_NOTICE : Poco::Message::PRIO_WARNING,
                    {"reload", 0, ""}, report.summary());
-  if (monitor_) monitor_->refresh();
-  system::notifyReady(monitor_ ? monitor_->current().summary() : "running");
   return report;
 }
 

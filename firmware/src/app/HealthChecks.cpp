@@ -51,11 +51,12 @@ std::vector<common::ConfigProblem> Daemon::configFileProblems() {
   struct stat st {};
   const bool exists = ::stat(configPath_.c_str(), &st) == 0;
   const int64_t stamp = exists ? int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec : -1;
+  const int64_t size = exists ? int64_t(st.st_size) : -1;
   std::lock_guard<std::mutex> lock(configCheckMu_);
-  if (stamp != configStamp_ || int64_t(st.st_size) != configSize_ || !configChecked_) {
+  if (stamp != configStamp_ || size != configSize_ || !configChecked_) {
     configProblems_ = common::loadSettingsFromFile(configPath_).problems;
     configStamp_ = stamp;
-    configSize_ = exists ? int64_t(st.st_size) : -1;
+    configSize_ = size;
     configChecked_ = true;
   }
   return configProblems_;

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // a reload of the daemon's unit must not end the LED agent
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   mg::led::LedPlayer player([&led](bool on) { return led.set(on); });
@@ -81,7 +82,9 @@ int main(int argc, char** argv) {
   log.information("driving " + led.path() + " from mailgated's health on the " + health.dbus + " bus");
   mg::system::notifyReady("following mailgated on the " + health.dbus + " bus");
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    // The patterns and the bus are fixed at start; nothing to re-read.
+  }
   follower.stop();
   player.stop();
   led.set(false);

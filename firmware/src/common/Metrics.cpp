@@ -76,6 +76,22 @@ void Metrics::set(const std::string& name, const Labels& labels, double value) {
   families_[name].values[labels] = value;
 }
 
+void Metrics::remove(const std::string& name, const Labels& labels) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return;
+  it->second.values.erase(labels);
+  it->second.buckets.erase(labels);
+  it->second.sums.erase(labels);
+  it->second.counts.erase(labels);
+}
+
+void Metrics::removeGaugeFunction(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = families_.find(name);
+  if (it != families_.end()) it->second.fn = nullptr;
+}
+
 void Metrics::observe(const std::string& name, double value, const Labels& labels) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& f = families_[name];

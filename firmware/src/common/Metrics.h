@@ -25,6 +25,9 @@ class Metrics {
   void observe(const std::string& name, double value, const Labels& labels = {});
   // A gauge computed when scraped (e.g. held messages, disk free).
   void gaugeFunction(const std::string& name, std::function<double()> fn);
+  // One series goes (a relay a reload removed); a family's gauge function goes with {}.
+  void remove(const std::string& name, const Labels& labels);
+  void removeGaugeFunction(const std::string& name);
   double value(const std::string& name, const Labels& labels = {}) const;
 
   std::string render() const;

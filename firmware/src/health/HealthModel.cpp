@@ -42,6 +42,8 @@ HealthReport HealthModel::evaluate() const {
       r = check();
     } catch (const std::exception& e) {
       r = {State::Failed, e.what()};
+    } catch (...) {
+      r = {State::Failed, "the check failed with an unknown error"};
     }
     const State counted = r.state == State::NotConfigured ? State::Ok : r.state;
     if (counted > report.overall) {
@@ -66,6 +68,8 @@ std::vector<std::string> HealthModel::stalled() const {
       why = test();
     } catch (const std::exception& e) {
       why = e.what();
+    } catch (...) {
+      why = "the liveness test failed with an unknown error";
     }
     if (!why.empty()) out.push_back(name + ": " + why);
   }

@@ -53,6 +53,8 @@ void HealthMonitor::refresh() {
   cv_.notify_all();
 }
 
+void HealthMonitor::evaluateNow() { evaluateOnce(); }
+
 HealthSnapshot HealthMonitor::current() const {
   std::lock_guard<std::mutex> lock(mu_);
   return current_;
@@ -113,7 +115,12 @@ void HealthMonitor::run() {
     if (!running_) break;
     refreshRequested_ = false;
     lock.unlock();
-    evaluateOnce();
+    try {
+      evaluateOnce();
+    } catch (...) {
+      // A fact that threw (the store): this round is lost, the stamp is not renewed, and the
+      // "store" liveness test says so if it lasts.
+    }
     lock.lock();
   }
 }

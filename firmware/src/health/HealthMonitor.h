@@ -52,7 +52,8 @@ class HealthMonitor {
   void follow(Follower f);
   void start();  // evaluates once on the caller's thread, then every interval on its own
   void stop();
-  void refresh();  // evaluate now (after a reload, a state change someone just made)
+  void refresh();  // evaluate soon, on the monitor's thread
+  void evaluateNow();  // evaluate on the caller's thread, followers told before it returns
 
   HealthSnapshot current() const;
   // "" while the last evaluation finished within max(5 intervals, 15 s); else how long ago.

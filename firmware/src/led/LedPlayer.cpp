@@ -57,7 +57,8 @@ void LedPlayer::run() {
         writeFailedSaid = false;
       }
       const auto changed = [&] { return !running_ || generation != generation_; };
-      if (step.millis == 0) cv_.wait(lock, changed);
+      if (step.millis == 0 && ok) cv_.wait(lock, changed);
+      else if (step.millis == 0) cv_.wait_for(lock, std::chrono::seconds(1), changed);  // try the write again
       else cv_.wait_for(lock, std::chrono::milliseconds(step.millis), changed);
     }
   }

@@ -63,6 +63,11 @@ void RelayPool::reconfigure(std::vector<common::UpstreamSettings> upstreams, con
     metrics.set(kUpMetric, {{"name", u.name}}, 1.0);
     next->push_back(std::make_shared<Relay>(std::move(u), clock_, settings));
   }
+  for (const auto& old : *before) {
+    bool stays = false;
+    for (const auto& r : *next) stays |= r->settings.name == old->settings.name;
+    if (!stays) metrics.remove(kUpMetric, {{"name", old->settings.name}});  // no alert for a relay that is gone
+  }
   relaySettings_ = settings;
   std::lock_guard<std::mutex> lock(listMu_);
   relays_ = std::move(next);

@@ -29,12 +29,12 @@ class ConnectionTask : public Poco::Runnable {
   ConnectionTask(const Poco::Net::StreamSocket& socket, std::shared_ptr<detail::ServerContext> c)
       : connection_(socket, std::move(c)) {}
   void run() override {
+    std::unique_ptr<ConnectionTask> self(this);  // freed on every way out, its socket closed
     try {
       connection_.run();
     } catch (const std::exception& e) {
       log().error("smtp session ended by an unexpected error: %s", std::string(e.what()));
     }
-    delete this;
   }
 
  private:
@@ -133,6 +133,12 @@ common::Status SmtpServer::start() {
 // gets the client a 421 on the spot rather than a silent queue.
 void SmtpServer::acceptLoop() {
   const Poco::Timespan slice(std::chrono::duration_cast<std::chrono::microseconds>(context_->pollSlice).count());
+  std::string lastError;  // said once while it lasts (EMFILE would otherwise be said 5 times a second)
+  const auto trouble = [&](const Poco::Exception& e) {
+    if (e.displayText() != lastError) log().warning("smtp accept: %s", e.displayText());
+    lastError = e.displayText();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  };
   while (!acceptStop_.load()) {
     context_->acceptProgressMillis = steadyMillis();
     if (context_->acceptHook) context_->acceptHook();
@@ -140,8 +146,7 @@ void SmtpServer::acceptLoop() {
     try {
       readable = socket_->poll(slice, Poco::Net::Socket::SELECT_READ);
     } catch (const Poco::Exception& e) {
-      log().warning("smtp accept: %s", e.displayText());
-      std::this_thread::sleep_for(context_->pollSlice);
+      trouble(e);
       continue;
     }
     if (!readable || acceptStop_.load()) continue;
@@ -149,11 +154,13 @@ void SmtpServer::acceptLoop() {
     try {
       client = socket_->acceptConnection();
     } catch (const Poco::Exception& e) {
-      // EMFILE and the like: said, then the loop goes on (a slice later, not in a busy spin).
-      log().warning("smtp accept: %s", e.displayText());
-      std::this_thread::sleep_for(context_->pollSlice);
+      // EMFILE and the like: said once, then the loop goes on a second later (the pending
+      // client stays in the backlog, so retrying at once would spin).
+      trouble(e);
       continue;
     }
+    if (!lastError.empty()) log().notice("smtp accept: accepting again");
+    lastError.clear();
     auto* task = new ConnectionTask(client, context_);
     try {
       pool_->start(*task);

@@ -34,7 +34,14 @@ class MailgateObject final : public sdbus::AdaptorInterfaces<org::mailgate::Mail
  private:
   static std::string answer(const std::function<BusReply()>& handler, const char* what) {
     if (!handler) throw sdbus::Error("org.mailgate.Mailgate1.Error.NotAvailable", std::string(what) + " is not available");
-    const BusReply r = handler();
+    BusReply r;
+    try {
+      r = handler();
+    } catch (const std::exception& e) {
+      // sdbus-c++ 1.2 turns only sdbus::Error into a reply; anything else would unwind
+      // through sd-bus's C frames.
+      throw sdbus::Error("org.mailgate.Mailgate1.Error.Failed", e.what());
+    }
     if (!r.errorName.empty()) throw sdbus::Error(r.errorName, r.errorMessage);
     return r.value;
   }

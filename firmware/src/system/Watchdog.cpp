@@ -54,7 +54,14 @@ void Watchdog::run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (running_) {
     lock.unlock();
-    const auto failing = stalled_();
+    std::vector<std::string> failing;
+    try {
+      failing = stalled_();
+    } catch (const std::exception& e) {
+      failing = {std::string("liveness: ") + e.what()};
+    } catch (...) {
+      failing = {"liveness: the tests failed with an unknown error"};
+    }
     const std::string stalled = joined(failing);
     if (stalled.empty()) {
       notifyWatchdog();

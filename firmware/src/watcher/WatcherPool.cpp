@@ -92,10 +92,18 @@ bool WatcherPool::loadAccounts() {
   return true;
 }
 
-bool WatcherPool::reloadAccounts() {
-  if (!loadAccounts()) return false;
+void WatcherPool::requestReloadAccounts() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reloadRequested_ = true;
+  }
+  cv_.notify_all();
+}
+
+void WatcherPool::reloadAccounts() {
+  if (!loadAccounts()) return;
   auto all = accounts_.list();
-  if (!all) return false;
+  if (!all) return;
   std::vector<int64_t> gone;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -106,7 +114,6 @@ bool WatcherPool::reloadAccounts() {
     }
   }
   for (int64_t id : gone) refresh(id);
-  return true;
 }
 
 void WatcherPool::stop() {
@@ -224,8 +231,10 @@ std::shared_ptr<ConnectionPool> WatcherPool::poolFor(int64_t accountId) {
 
 std::string WatcherPool::supervisorLiveness() const {
   if (!housekeeper_.joinable()) return "";  // not started: nothing to supervise
-  // Three missed turns: a housekeeper stuck on a lock or a pool is stuck for good.
-  const int64_t allowed = 3 * options_.housekeepingMillis + 5'000;
+  // Three missed turns, plus what one turn's network work may take (a LOGOUT to an unreachable
+  // server, a watcher stopped by a reload: each bounded by the IMAP timeout): beyond that the
+  // housekeeper is stuck on a lock, not on a slow server.
+  const int64_t allowed = 3 * options_.housekeepingMillis + 2 * options_.client.timeout.count() + 5'000;
   const int64_t age = steadyNowMillis() - supervisorProgressMillis_.load();
   if (age <= allowed) return "";
   return "the watcher supervisor has made no progress for " + std::to_string(age / 1000) + " s";
@@ -235,14 +244,22 @@ void WatcherPool::housekeeping() {
   std::unique_lock<std::mutex> lock(mu_);
   while (running_) {
     supervisorProgressMillis_ = steadyNowMillis();
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.housekeepingMillis), [this] { return !running_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.housekeepingMillis),
+                 [this] { return !running_ || reloadRequested_; });
     if (!running_) break;
     std::vector<std::shared_ptr<ConnectionPool>> pools;
     for (const auto& [id, e] : entries_) pools.push_back(e->pool);
-    const bool reload = loadPending_;
+    const bool retry = loadPending_;
+    const bool reload = reloadRequested_;
+    reloadRequested_ = false;
     lock.unlock();
-    for (auto& p : pools) p->closeIdle();
-    if (reload) loadAccounts();
+    for (auto& p : pools) {
+      p->closeIdle();
+      supervisorProgressMillis_ = steadyNowMillis();  // each piece of work is progress
+    }
+    if (reload) reloadAccounts();
+    else if (retry) loadAccounts();
+    supervisorProgressMillis_ = steadyNowMillis();
     lock.lock();
   }
 }

@@ -35,10 +35,10 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
   void start();  // every account, then follows changes
   void stop();   // watchers first (DONE, LOGOUT), then every pool
   void refresh(int64_t accountId);
-  // A configuration reload: every account read again; changed, new and removed accounts
-  // restart, start or stop their watcher, unchanged ones keep their session. False when the
-  // accounts cannot be read (the housekeeper retries).
-  bool reloadAccounts();
+  // A configuration reload: every account read again, on the housekeeping thread (stopping a
+  // watcher may wait on its server); changed, new and removed accounts restart, start or stop
+  // their watcher, unchanged ones keep their session.
+  void requestReloadAccounts();
   void wake(int64_t accountId);
 
   std::vector<accounts::WatcherStatus> watchers() override;
@@ -81,6 +81,8 @@ class WatcherPool : public accounts::WatcherDirectory, public ConnectionSource {
   std::map<int64_t, std::unique_ptr<Entry>> entries_;
   bool running_ = false;
   std::atomic<bool> loadPending_{false};  // the accounts could not be read: the housekeeper retries
+  bool reloadRequested_ = false;          // a configuration reload asked for them (guarded by mu_)
+  void reloadAccounts();
   std::thread housekeeper_;
   std::atomic<int64_t> supervisorProgressMillis_{0};
   bool loadAccounts();

@@ -325,6 +325,11 @@ TEST(RelayPoolTest, ReconfigureTakesEffectForTheNextDeliveryAndKeepsUnchangedRel
   EXPECT_EQ(out.upstream, "p3");
   EXPECT_EQ(fake.calls(), (std::vector<std::string>{"p1", "p2", "p3"}));
 
+  // p2 is gone: so is its series (no "relay down" alert for a relay that no longer exists).
+  const std::string text = Metrics::global().render();
+  EXPECT_EQ(text.find("mailgate_upstream_up{name=\"p2\"}"), std::string::npos) << text;
+  EXPECT_NE(text.find("mailgate_upstream_up{name=\"p3\"}"), std::string::npos) << text;
+
   // A changed relay starts afresh.
   UpstreamSettings moved = relay("p1");
   moved.host = "p1-new.example.net";
