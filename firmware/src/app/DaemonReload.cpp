@@ -6,6 +6,7 @@
 #include "app/SettingsDiff.h"
 #include "common/Log.h"
 #include "common/SettingsLoader.h"
+#include "common/Text.h"
 #include "health/HealthMonitor.h"
 #include "quarantine/QuarantineService.h"
 #include "quarantine/RuleBook.h"
@@ -19,11 +20,7 @@ namespace mg::app {
 namespace {
 Poco::Logger& log() { return common::logger("app"); }
 
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
+std::string joined(const std::vector<std::string>& v) { return common::join(v, ", "); }
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 }  // namespace

@@ -13,6 +13,8 @@ bool iequals(std::string_view a, std::string_view b);
 bool istartsWith(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
+// The parts with `sep` between them ("a, b, c").
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // The length of the longest prefix of `s` of at most `max` bytes that does not end inside a
 // UTF-8 sequence.
 size_t utf8Prefix(std::string_view s, size_t max);

@@ -1,6 +1,7 @@
 #include "system/Watchdog.h"
 
 #include "common/Log.h"
+#include "common/Text.h"
 #include "system/SystemdNotifier.h"
 
 namespace mg::system {
@@ -8,11 +9,7 @@ namespace mg::system {
 namespace {
 Poco::Logger& log() { return common::logger("health"); }
 
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
-  return s;
-}
+std::string joined(const std::vector<std::string>& v) { return common::join(v, "; "); }
 
 // Which checks fail ("smtp,store"), without their changing detail (the seconds counting up).
 std::string names(const std::vector<std::string>& v) {

@@ -168,6 +168,7 @@ class DatagramListener:
         self.sock.bind(self.path)
         self.sock.settimeout(0.1)
         self.items = []
+        self.arrived = threading.Condition()
         self.running = True
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -180,7 +181,14 @@ class DatagramListener:
                 continue
             except OSError:
                 return
-            self.items.append((time.monotonic(), self.parse(data)))
+            with self.arrived:
+                self.items.append((time.monotonic(), self.parse(data)))
+                self.arrived.notify_all()
+
+    def wait_arrival(self, count, timeout):
+        """Until more than `count` datagrams have arrived, or `timeout` seconds."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.items) > count, timeout)
 
     def close(self):
         self.running = False

@@ -118,13 +118,18 @@ class LedTest(unittest.TestCase):
         with open(self.agent_log) as f:
             return text in f.read()
 
-    def wait_shape(self, rec, shape, what, seconds=5.0, timeout=40.0):
-        """Waits until the last `seconds` of samples have `shape`."""
-        def ok():
+    def wait_shape(self, rec, shape, what, seconds=None, runs=10, timeout=40.0):
+        """Waits until a stretch of samples has `shape`. A blinking shape is judged on `runs`
+        stretches of on and off as they come (not on a span of time); solid on, which has no
+        transitions to wait for, on `seconds` of samples after the agent said it judged."""
+        def stretch():
             start = rec.mark()
-            time.sleep(seconds)
-            return shape(rec.runs(start)) or None
-        return poll(ok, timeout, interval=0, what=what)
+            if seconds is not None:
+                time.sleep(seconds)
+                return rec.runs(start)
+            poll(lambda: len(rec.runs(start)) >= runs or None, timeout, interval=0.02, what="%d LED changes" % runs)
+            return rec.runs(start)
+        return poll(lambda: shape(stretch()) or None, timeout, interval=0, what=what)
 
     def test_brightness_follows_the_daemons_health(self):
         rec = BrightnessRecorder(os.path.join(self.leds, "led0", "brightness"))
@@ -143,7 +148,7 @@ class LedTest(unittest.TestCase):
         self.gate.sections["health"]["disk_min_free_bytes"] = str(1 << 50)
         self.gate.write_config()
         self.gate.proc.send_signal(1)  # SIGHUP
-        self.wait_shape(rec, looks_double_blink, "double blink while degraded", seconds=6.0)
+        self.wait_shape(rec, looks_double_blink, "double blink while degraded", runs=14)
 
         self.gate.kill9()
         self.wait_shape(rec, looks_solid, "solid on when mailgated is killed", seconds=2.5)

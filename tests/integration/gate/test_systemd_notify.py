@@ -35,19 +35,18 @@ class NotifySocket(DatagramListener):
     def messages(self):
         return self.items
 
-    def pump(self):
-        time.sleep(0.05)
-
     def wait_for(self, pred, timeout=20.0, what="a notify message", start=0):
         """The index of the first message from `start` on for which pred(fields) holds."""
         deadline = time.monotonic() + timeout
+        checked = start
         while True:
-            for i in range(start, len(self.messages)):
+            for i in range(checked, len(self.messages)):
                 if pred(self.messages[i][1]):
                     return i
+            checked = len(self.messages)
             if time.monotonic() > deadline:
                 raise AssertionError("no %s within %.0f s; got: %r" % (what, timeout, [m[1] for m in self.messages]))
-            self.pump()
+            self.wait_arrival(checked, 0.5)
 
     def pings_after(self, index):
         return [t for t, f in self.messages[index:] if f.get("WATCHDOG") == "1"]
@@ -131,7 +130,7 @@ class SystemdNotifyTest(unittest.TestCase):
         # Four more watchdog turns pass (the log line above was written by one); no ping among them.
         time_mark = time.monotonic()
         while time.monotonic() - time_mark < 4 * WATCHDOG_USEC / 2e6:
-            n.pump()
+            n.wait_arrival(len(n.messages), 0.5)
         self.assertEqual(self.gate.log_text().count("not pinging systemd"), 1, "the stall is said once, not per turn")
         self.assertEqual(n.pings_after(stalled_at), [], "pinged while the accept loop stood still")
 
