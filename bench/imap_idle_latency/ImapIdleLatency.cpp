@@ -110,7 +110,7 @@ int main() {
                                                          common::SystemClock::instance());
   quarantine::QuarantineService service({messages, audit, spool,
                                          std::make_shared<quarantine::RuleBook>(std::make_shared<store::RuleRepository>(db)),
-                                         notifier, &common::SystemClock::instance()},
+                                         notifier, &common::SystemClock::instance(), nullptr},
                                         {});
   auto box = std::make_shared<const crypto::SecretBox>(crypto::DeviceKey::fromBytes(std::string(32, 'b')).value());
   accounts::AccountService accounts(std::make_shared<store::AccountRepository>(db), audit, box, nullptr);

@@ -2,6 +2,7 @@
 
 #include "accounts/AccountService.h"
 #include "app/GateDelegate.h"
+#include "backup/BackupService.h"
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "common/Metrics.h"
@@ -15,6 +16,7 @@
 #include "health/HealthMonitor.h"
 #include "health/SmtpStats.h"
 #include "quarantine/QuarantineService.h"
+#include "quarantine/Retention.h"
 #include "quarantine/Scheduler.h"
 #include "relay/RelayPool.h"
 #include "smtp/SmtpServer.h"
@@ -22,6 +24,9 @@
 #include "store/AccountRepository.h"
 #include "store/AuditRepository.h"
 #include "store/Database.h"
+#include "store/Migrations.h"
+#include "store/RetentionRepository.h"
+#include "store/Snapshot.h"
 #include "store/NotificationRepository.h"
 #include "store/RuleRepository.h"
 #include "store/UserRepository.h"
@@ -47,6 +52,17 @@ namespace mg::app {
 
 namespace {
 Poco::Logger& log() { return common::logger("app"); }
+
+// What start-up recovery did, as the operator's notification says it.
+std::string recoverySummary(const quarantine::QuarantineService::RecoveryReport& r) {
+  std::vector<std::string> parts;
+  if (r.recovered > 0) parts.push_back(std::to_string(r.recovered) + " message(s) found in the spool without a record were recovered as held");
+  if (r.unparsed > 0) parts.push_back(std::to_string(r.unparsed) + " of them unparsed (the last start died parsing them)");
+  if (r.interruptedReleases > 0) parts.push_back(std::to_string(r.interruptedReleases) + " interrupted release(s) were put back to be retried");
+  if (r.deliveredUnrecorded > 0) parts.push_back(std::to_string(r.deliveredUnrecorded) + " delivery(ies) the store had not recorded were recorded");
+  if (r.duplicates > 0) parts.push_back(std::to_string(r.duplicates) + " duplicate spool file(s) were removed (the same bytes are already stored)");
+  return "start-up recovery: " + common::join(parts, "; ");
+}
 }
 
 Daemon::Daemon(common::Settings settings, std::string configPath)
@@ -57,6 +73,7 @@ Daemon::~Daemon() { stop(); }
 common::Status Daemon::openStorage() {
   const std::string& dir = settings_.storage.dataDir;
   if (auto st = lock_.acquire(dir); !st.ok()) return st;
+  if (auto st = backupBeforeMigration(dir + "/mailgate.db"); !st.ok()) return st;
   auto db = store::Database::open(dir + "/mailgate.db");
   if (!db) return db.status();
   db_ = db.value();
@@ -72,6 +89,23 @@ common::Status Daemon::openStorage() {
   notifications_ = std::make_shared<store::NotificationRepository>(db_);
   accounts_ = std::make_shared<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit_, secrets_,
                                                          std::make_shared<store::WatcherStateRepository>(db_));
+  return common::Status::success();
+}
+
+common::Status Daemon::backupBeforeMigration(const std::string& databasePath) {
+  if (::access(databasePath.c_str(), F_OK) != 0) return common::Status::success();  // a first start
+  auto version = store::snapshotSchemaVersion(databasePath);
+  if (!version) return version.status();
+  const int target = static_cast<int>(store::migrations().size());
+  if (version.value() == 0 || version.value() >= target) return common::Status::success();
+  const std::string reason = "before migration from schema " + std::to_string(version.value()) + " to " + std::to_string(target);
+  auto made = backup::BackupService::makeFromFile(databasePath, settings_.storage.dataDir + "/spool", settings_.backup,
+                                                  reason, MG_VERSION, common::SystemClock::instance());
+  if (!made) {
+    return common::Status::error("the backup " + reason + " failed, so the database stays as it is: " + made.errorMessage() +
+                                 " (free space in backup.dir or point it elsewhere, then start again)");
+  }
+  log().notice("backup " + reason + ": " + made->file.path);
   return common::Status::success();
 }
 
@@ -143,14 +177,6 @@ common::Status Daemon::start() {
   metrics.describe("mailgate_rate_limited_total", "counter", "Requests refused by a rate or connection limit, by endpoint");
   metrics.describe("mailgate_storage_bytes_written_total", "counter", "Bytes written to the spool (SD card wear)");
   metrics.increment("mailgate_storage_bytes_written_total", {}, 0);
-  // Backups (issue: backups with rotation) do not exist yet: the counters say so honestly,
-  // 0 runs and no success ever (the "backup stale" alert fires, as it should).
-  metrics.describe("mailgate_backups_total", "counter", "Backups by result");
-  metrics.increment("mailgate_backups_total", {{"result", "ok"}}, 0);
-  metrics.increment("mailgate_backups_total", {{"result", "failed"}}, 0);
-  metrics.describe("mailgate_backup_last_success_timestamp_seconds", "gauge",
-                   "When the last backup succeeded (0: never)");
-  metrics.set("mailgate_backup_last_success_timestamp_seconds", 0);
   if (auto st = openStorage(); !st.ok()) return st;
   std::string webCert, webKey;
   if (auto st = prepareTls(webCert, webKey); !st.ok()) return st;
@@ -159,16 +185,26 @@ common::Status Daemon::start() {
   auto ruleBook = std::make_shared<quarantine::RuleBook>(std::make_shared<store::RuleRepository>(db_));
   quarantine::QuarantineOptions qopts{settings_.smtp.defaultAction, settings_.relay.retries,
                                       settings_.relay.retryBaseSeconds, settings_.relay.retryMaxSeconds};
+  auto retentionRepo = std::make_shared<store::RetentionRepository>(db_);
   quarantine_ = std::make_shared<quarantine::QuarantineService>(
-      quarantine::QuarantineDeps{std::make_shared<store::MessageRepository>(db_), audit_, spool_, ruleBook, notifier_},
+      quarantine::QuarantineDeps{std::make_shared<store::MessageRepository>(db_), audit_, spool_, ruleBook, notifier_,
+                                 &common::SystemClock::instance(), retentionRepo},
       qopts);
+  retention_ = std::make_shared<quarantine::Retention>(*quarantine_, retentionRepo, spool_, notifier_,
+                                                       common::SystemClock::instance(), settings_.retention);
+  backup::BackupDeps backupDeps;
+  backupDeps.db = db_;
+  backupDeps.spoolDir = spool_->dir();
+  backupDeps.version = MG_VERSION;
+  auto notifier = notifier_;
+  backupDeps.onFailure = [notifier](const std::string& message) { notifier->notify("backup_failed", "critical", message); };
+  backups_ = std::make_shared<backup::BackupService>(backupDeps, settings_.backup);
   relays_ = std::make_unique<relay::RelayPool>(settings_.upstreams, settings_.relay, settings_.smtp.hostname,
                                                common::SystemClock::instance());
   quarantine_->setDeliveryPort("smtp", relays_.get());
   const auto recovery = quarantine_->recoverAtStart();
-  if (recovery.recovered > 0) {
-    notifier_->notify("recovered", "warning",
-                      std::to_string(recovery.recovered) + " message(s) found in the spool without a record were recovered as held");
+  if (recovery.recovered > 0 || recovery.interruptedReleases > 0 || recovery.deliveredUnrecorded > 0) {
+    notifier_->notify("recovered", "warning", recoverySummary(recovery));
   }
   startWatchers();  // after recovery: the watchers reconcile against a settled store
 
@@ -208,6 +244,8 @@ common::Status Daemon::start() {
   ctx.accounts = accounts_;
   ctx.probe = probe_.get();
   ctx.watchers = watchers_.get();
+  ctx.backups = backups_;
+  ctx.retention = retention_;
   // The CLI token is in place before the API answers: whoever sees /healthz answer may
   // use the token file at once.
   if (auto st = writeCliToken(); !st.ok()) return st.withContext("cli token");
@@ -219,7 +257,9 @@ common::Status Daemon::start() {
   web_ = std::make_unique<web::ApiServer>(ctx, webLimits);
   if (auto st = web_->start(settings_.web.listen, webCert, webKey); !st.ok()) return st;
   scheduler_ = std::make_unique<quarantine::Scheduler>(*quarantine_);
+  scheduler_->setRetention(retention_.get());
   scheduler_->start();
+  backups_->start();
   registerLiveness();
   startMonitor();
   log().information("mailgated " + std::string(MG_VERSION) + " ready: smtp=" + settings_.smtp.listen.host + ":" +
@@ -263,6 +303,7 @@ void Daemon::stop() {
   if (web_) web_->stop();
   if (smtp_) smtp_->stop();
   if (scheduler_) scheduler_->stop();
+  if (backups_) backups_->stop();
   web_.reset();
   smtp_.reset();
   scheduler_.reset();

@@ -15,7 +15,8 @@ namespace mg::store { class Database; class UserRepository; class AuditRepositor
 namespace mg::crypto { class SecretBox; }
 namespace mg::accounts { class AccountService; }
 namespace mg::spool { class Spool; }
-namespace mg::quarantine { class QuarantineService; class Scheduler; class Notifier; }
+namespace mg::quarantine { class QuarantineService; class Scheduler; class Notifier; class Retention; }
+namespace mg::backup { class BackupService; }
 namespace mg::relay { class RelayPool; }
 namespace mg::smtp { class SmtpServer; }
 namespace mg::web { class ApiServer; }
@@ -59,6 +60,9 @@ class Daemon {
 
  private:
   common::Status openStorage();
+  // A database made by an older mailgated is backed up before it is migrated (refusing to
+  // migrate without one: the migration is the one step that cannot be undone in place).
+  common::Status backupBeforeMigration(const std::string& databasePath);
   common::Status prepareTls(std::string& webCert, std::string& webKey);
   void registerHealthChecks();
   void registerLiveness();
@@ -97,6 +101,8 @@ class Daemon {
   std::shared_ptr<spool::Spool> spool_;
   std::shared_ptr<quarantine::Notifier> notifier_;
   std::shared_ptr<quarantine::QuarantineService> quarantine_;
+  std::shared_ptr<quarantine::Retention> retention_;
+  std::shared_ptr<backup::BackupService> backups_;
   std::unique_ptr<quarantine::Scheduler> scheduler_;
   std::unique_ptr<relay::RelayPool> relays_;
   std::shared_ptr<health::HealthModel> health_;

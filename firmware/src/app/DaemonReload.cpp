@@ -4,11 +4,13 @@
 #include "app/Daemon.h"
 #include "app/GateDelegate.h"
 #include "app/SettingsDiff.h"
+#include "backup/BackupService.h"
 #include "common/Log.h"
 #include "common/SettingsLoader.h"
 #include "common/Text.h"
 #include "health/HealthMonitor.h"
 #include "quarantine/QuarantineService.h"
+#include "quarantine/Retention.h"
 #include "quarantine/RuleBook.h"
 #include "relay/RelayPool.h"
 #include "system/SystemdNotifier.h"
@@ -67,14 +69,18 @@ ReloadReport Daemon::applyReload() {
   const common::Settings& next = loaded.settings;
   const SettingsDiff diff = diffSettings(fileSettings_, next);
 
-  bool relays = false, quarantine = false, limits = false;
+  bool relays = false, quarantine = false, limits = false, retention = false, backup = false;
   for (const auto& key : diff.live) {
     if (startsWith(key, "upstream.") || startsWith(key, "relay.circuit") || key == "relay.allowed_domains") relays = true;
     if (key == "smtp.default_action" || startsWith(key, "relay.retr")) quarantine = true;
     if (startsWith(key, "limits.")) limits = true;
     if (key == "log.level") common::setLogLevel(next.log.level);
     if (key == "health.disk_min_free_bytes") delegate_->setMinFreeBytes(next.health.diskMinFreeBytes);
+    if (startsWith(key, "retention.")) retention = true;
+    if (startsWith(key, "backup.")) backup = true;
   }
+  if (retention) retention_->setPolicy(next.retention);
+  if (backup && backups_) backups_->setPolicy(next.backup);
   if (relays) relays_->reconfigure(next.upstreams, next.relay);
   if (quarantine) {
     quarantine_->setOptions({next.smtp.defaultAction, next.relay.retries, next.relay.retryBaseSeconds,
@@ -95,6 +101,10 @@ ReloadReport Daemon::applyReload() {
     s.limits = next.limits;
     s.health.diskMinFreeBytes = next.health.diskMinFreeBytes;
     s.log.level = next.log.level;
+    s.retention = next.retention;
+    const std::string dir = s.backup.dir;  // where backups go waits for a restart
+    s.backup = next.backup;
+    s.backup.dir = dir;
   };
   takeLive(settings_);
   takeLive(fileSettings_);

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include "app/GateDelegate.h"
+#include "backup/BackupService.h"
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "common/Metrics.h"
 #include "common/SettingsLoader.h"
+#include "common/Text.h"
 #include "health/HealthModel.h"
 #include "health/HealthMonitor.h"
 #include "quarantine/QuarantineService.h"
@@ -119,9 +121,30 @@ void Daemon::registerHealthChecks() {
                                             problems.front().toString() +
                                             " (the running configuration stays; a reload or restart would refuse it)"};
   });
-  // Backups do not run in this version: the check says so, and is never "ok" for it.
-  health_->add("backup", [] {
-    return CheckResult{State::NotConfigured, "not configured: this version makes no backups yet"};
+  // Backups: ok while the newest good one is younger than twice the interval (an hour of
+  // slack for a slow card); degraded when the last attempt failed or none is recent.
+  health_->add("backup", [this] {
+    const auto cfg = backups_->settings();
+    const auto st = backups_->status();
+    const int64_t now = common::SystemClock::instance().nowMillis();
+    const std::string last =
+        st.lastSuccessAt ? "last " + st.lastSuccessName + " (" + common::humanAge(now - st.lastSuccessAt) + " ago)"
+                         : "none yet";
+    if (!st.lastError.empty()) return CheckResult{State::Degraded, "the last backup failed: " + st.lastError + "; " + last};
+    if (cfg.intervalHours == 0) {
+      return CheckResult{State::NotConfigured,
+                         "scheduled backups are off (backup.interval_hours = 0); " + last + "; 'mailgatectl backup now' makes one"};
+    }
+    const int64_t interval = int64_t(cfg.intervalHours) * 3600 * 1000;
+    if (st.lastSuccessAt == 0) return CheckResult{State::Ok, "no backup yet; the first is being made"};
+    if (now - st.lastSuccessAt > 2 * interval + 3600 * 1000) {
+      return CheckResult{State::Degraded, "no backup for more than twice backup.interval_hours: " + last};
+    }
+    if (st.overBudget) {
+      return CheckResult{State::Degraded, "the newest backup alone is larger than backup.max_total_bytes (" +
+                                              std::to_string(cfg.maxTotalBytes) + "): only it is kept; " + last};
+    }
+    return CheckResult{State::Ok, last + ", " + std::to_string(st.count) + " kept in " + cfg.dir};
   });
 }
 
@@ -179,9 +202,10 @@ void Daemon::startDbus() {
     if (r.ok) return system::BusReply{};
     return system::BusReply{"", "org.mailgate.Mailgate1.Error.ConfigInvalid", r.summary()};
   };
-  handlers.backupNow = [] {
-    return system::BusReply{"", "org.mailgate.Mailgate1.Error.NotAvailable",
-                            "this mailgated makes no backups yet (the backup health check says not_configured)"};
+  handlers.backupNow = [this] {
+    auto r = backups_->makeNow("request over D-Bus");
+    if (r) return system::BusReply{r->file.path, "", ""};
+    return system::BusReply{"", "org.mailgate.Mailgate1.Error.BackupFailed", r.errorMessage()};
   };
   dbus_ = std::make_unique<system::DbusService>(bus, MG_VERSION, uint64_t(startedAtMillis_) * 1000, handlers);
   auto* dbus = dbus_.get();

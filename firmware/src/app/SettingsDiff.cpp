@@ -75,14 +75,14 @@ SettingsDiff diffSettings(const common::Settings& a, const common::Settings& b) 
   d.live("limits.login_attempts", a.limits.loginAttempts, b.limits.loginAttempts);
   d.live("limits.login_window_seconds", a.limits.loginWindowSeconds, b.limits.loginWindowSeconds);
 
-  d.restart("retention.done_max_age_days", a.retention.doneMaxAgeDays, b.retention.doneMaxAgeDays);
-  d.restart("retention.done_max_messages", a.retention.doneMaxMessages, b.retention.doneMaxMessages);
-  d.restart("retention.held_max_age_days", a.retention.heldMaxAgeDays, b.retention.heldMaxAgeDays);
+  d.live("retention.done_max_age_days", a.retention.doneMaxAgeDays, b.retention.doneMaxAgeDays);
+  d.live("retention.done_max_messages", a.retention.doneMaxMessages, b.retention.doneMaxMessages);
+  d.live("retention.held_max_age_days", a.retention.heldMaxAgeDays, b.retention.heldMaxAgeDays);
 
   d.restart("backup.dir", a.backup.dir, b.backup.dir);
-  d.restart("backup.interval_hours", a.backup.intervalHours, b.backup.intervalHours);
-  d.restart("backup.keep", a.backup.keep, b.backup.keep);
-  d.restart("backup.max_total_bytes", a.backup.maxTotalBytes, b.backup.maxTotalBytes);
+  d.live("backup.interval_hours", a.backup.intervalHours, b.backup.intervalHours);
+  d.live("backup.keep", a.backup.keep, b.backup.keep);
+  d.live("backup.max_total_bytes", a.backup.maxTotalBytes, b.backup.maxTotalBytes);
 
   d.restart("health.dbus", a.health.dbus, b.health.dbus);
   d.restart("health.led", a.health.led, b.health.led);  // the LED agent reads it at its own start

@@ -348,6 +348,10 @@ LoadedSettings loadSettingsFromText(std::string_view text) {
     const std::string err = it->second.set(e.value);
     if (!err.empty()) out.problems.push_back({full, err + " (line " + std::to_string(e.line) + ")", it->second.hint});
   }
+  // Backups live beside the data unless placed elsewhere (a USB stick): the documented
+  // default /var/lib/mailgate/backups is data_dir's default plus /backups, and a box with
+  // another data_dir keeps them with it rather than in a directory it may not own.
+  if (seen.count("backup.dir") == 0) out.settings.backup.dir = out.settings.storage.dataDir + "/backups";
   binder.finish(out.problems);
   return out;
 }

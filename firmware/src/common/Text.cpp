@@ -58,6 +58,14 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
+std::string humanAge(int64_t millis) {
+  const int64_t s = millis < 0 ? 0 : millis / 1000;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 2 * 3600) return std::to_string(s / 60) + " min";
+  if (s < 2 * 86400) return std::to_string(s / 3600) + " h";
+  return std::to_string(s / 86400) + " days";
+}
+
 std::string sha256Hex(std::string_view data) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(data.data(), static_cast<unsigned>(data.size()));

@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by every module.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ size_t utf8Prefix(std::string_view s, size_t max);
 // `s` itself when it has at most `max` bytes, else its UTF-8-safe prefix and "…" (a capped
 // display field: what a list shows of a 20 MB Subject).
 std::string capText(std::string_view s, size_t max);
+// A duration for people: "45 s", "12 min", "5 h", "3 days".
+std::string humanAge(int64_t millis);
 // Lower-case hex of SHA-256.
 std::string sha256Hex(std::string_view data);
 // Cryptographically random bytes from the OS, hex encoded.

@@ -81,6 +81,10 @@ common::Result<ApiResponse> ApiClient::post(const std::string& target, const std
   return send("POST", target, &jsonBody);
 }
 
+common::Result<ApiResponse> ApiClient::patch(const std::string& target, const std::string& jsonBody) {
+  return send("PATCH", target, &jsonBody);
+}
+
 common::Result<ApiResponse> ApiClient::del(const std::string& target) { return send("DELETE", target, nullptr); }
 
 common::Result<ApiResponse> ApiClient::send(const std::string& method, const std::string& target,

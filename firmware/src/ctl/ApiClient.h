@@ -28,6 +28,7 @@ class ApiClient {
 
   common::Result<ApiResponse> get(const std::string& target);
   common::Result<ApiResponse> post(const std::string& target, const std::string& jsonBody);
+  common::Result<ApiResponse> patch(const std::string& target, const std::string& jsonBody);
   common::Result<ApiResponse> del(const std::string& target);
 
   const ApiEndpoint& endpoint() const { return endpoint_; }

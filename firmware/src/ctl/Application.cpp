@@ -11,7 +11,9 @@
 #include "ctl/ArgumentParser.h"
 #include "ctl/CommandContext.h"
 #include "ctl/ExitCode.h"
+#include "ctl/MaintenanceCommands.h"
 #include "ctl/MessageCommands.h"
+#include "ctl/OfflineCommands.h"
 
 #ifndef MG_VERSION
 #error "MG_VERSION must be defined by the build (the CMake project version)"
@@ -29,6 +31,8 @@ int dispatch(CommandContext& ctx) {
   MessageCommands messages(ctx);
   AdminCommands admin(ctx);
   AccountCommands accounts(ctx);
+  MaintenanceCommands upkeep(ctx);
+  OfflineCommands offline(ctx);
   switch (ctx.invocation().verb) {
     case Verb::Status: return messages.status();
     case Verb::Held: return messages.held();
@@ -41,6 +45,16 @@ int dispatch(CommandContext& ctx) {
     case Verb::AccountList: return accounts.list();
     case Verb::AccountTest: return accounts.test();
     case Verb::AccountRemove: return accounts.remove();
+    case Verb::Undiscard: return upkeep.undiscard();
+    case Verb::UserPasswd: return upkeep.userPasswd();
+    case Verb::UserRemove: return upkeep.userRemove();
+    case Verb::BackupNow: return upkeep.backupNow();
+    case Verb::BackupList: return upkeep.backupList();
+    case Verb::AuditVerify: return upkeep.auditVerify();
+    case Verb::AuditExport: return upkeep.auditExport();
+    case Verb::Retention: return upkeep.retention();
+    case Verb::Restore: return offline.restore();
+    case Verb::SpoolImport: return offline.spoolImport();
     case Verb::Help:
     case Verb::Version: break;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -13,13 +15,13 @@ using common::Result;
 // Options that take a value, and the flags; anything else starting with '-' is a mistake.
 const std::set<std::string> kValueOptions = {"--config", "--url",  "--token-file", "--role",   "--password-file",
                                              "--to",     "--host", "--port",       "--tls",    "--user",
-                                             "--folder", "--intercept"};
-const std::set<std::string> kFlags = {"--json"};
+                                             "--folder", "--intercept", "--from"};
+const std::set<std::string> kFlags = {"--json", "--dry-run"};
 
 struct Raw {
   std::vector<std::string> positionals;
   std::map<std::string, std::string> values;  // single-valued options
-  std::vector<std::string> to;
+  std::vector<std::string> to;      // --to values as given (addresses, or a time for audit export)
   std::set<std::string> flags;
   std::vector<std::string> seen;  // every option given, in order, for the per-command check
 };
@@ -43,17 +45,40 @@ bool isSimpleName(const std::string& s, bool forUser) {
   });
 }
 
-common::Status addAddresses(Raw& raw, const std::string& value) {
-  size_t start = 0;
-  while (start <= value.size()) {
-    const auto comma = value.find(',', start);
-    const std::string one = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!looksLikeAddress(one)) return common::Status::error("--to: '" + one + "' is not a mail address");
-    raw.to.push_back(one);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+// `release --to a@x,b@y c@z`: each value split at commas, each part an address.
+common::Result<std::vector<std::string>> addresses(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& value : values) {
+    size_t start = 0;
+    while (start <= value.size()) {
+      const auto comma = value.find(',', start);
+      const std::string one = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!looksLikeAddress(one)) return common::Result<std::vector<std::string>>::error("--to: '" + one + "' is not a mail address");
+      out.push_back(one);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
   }
-  return common::Status::success();
+  return out;
+}
+
+// A time for audit export: milliseconds since the epoch, or YYYY-MM-DD[THH:MM[:SS]] in UTC.
+common::Result<int64_t> parseTime(const std::string& option, const std::string& text) {
+  if (allDigits(text) && text.size() <= 15) return static_cast<int64_t>(std::stoll(text));
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail);
+  if (!(n == 3 || n == 5 || n == 6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+    return common::Result<int64_t>::error(option + ": '" + text + "' is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] UTC, or ms)");
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<int64_t>(::timegm(&tm)) * 1000;
 }
 
 Result<Raw> tokenize(const std::vector<std::string>& args) {
@@ -96,7 +121,7 @@ Result<Raw> tokenize(const std::vector<std::string>& args) {
     if (value->empty()) return Result<Raw>::error(name + " needs a value");
     raw.seen.push_back(name);
     if (name == "--to") {
-      if (auto st = addAddresses(raw, *value); !st.ok()) return Result<Raw>(st);
+      raw.to.push_back(*value);
       afterTo = true;
       continue;
     }
@@ -128,6 +153,16 @@ const std::map<std::string, CommandSpec> kCommands = {
     {"show", {Verb::Show, 1, 1, "a message ID", {}}},
     {"release", {Verb::Release, 1, 1, "a message ID", {"--to"}}},
     {"discard", {Verb::Discard, 1, 1, "a message ID", {}}},
+    {"undiscard", {Verb::Undiscard, 1, 1, "a message ID", {}}},
+    {"user passwd", {Verb::UserPasswd, 2, 1, "a user NAME", {"--password-file"}}},
+    {"user remove", {Verb::UserRemove, 2, 1, "a user NAME", {}}},
+    {"backup now", {Verb::BackupNow, 2, 0, "", {}}},
+    {"backup list", {Verb::BackupList, 2, 0, "", {"--json"}}},
+    {"restore", {Verb::Restore, 1, 1, "a backup FILE", {}}},
+    {"spool import", {Verb::SpoolImport, 2, 1, "a PATH (an .eml file or a directory of them)", {}}},
+    {"audit verify", {Verb::AuditVerify, 2, 0, "", {}}},
+    {"audit export", {Verb::AuditExport, 2, 0, "", {"--from", "--to"}}},
+    {"retention", {Verb::Retention, 1, 0, "", {"--dry-run"}}},
     {"token create", {Verb::TokenCreate, 2, 1, "a token NAME", {"--role"}}},
     {"user add", {Verb::UserAdd, 2, 1, "a user NAME", {"--role", "--password-file"}}},
     {"account add",
@@ -196,7 +231,8 @@ Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
   if (raw.positionals.empty()) return Result<Invocation>::error("no command given");
 
   std::string key = raw.positionals[0];
-  if (raw.positionals[0] == "token" || raw.positionals[0] == "user" || raw.positionals[0] == "account") {
+  static const std::set<std::string> kGroups = {"token", "user", "account", "backup", "spool", "audit"};
+  if (kGroups.count(raw.positionals[0]) != 0) {
     if (raw.positionals.size() < 2) return Result<Invocation>::error("'" + key + "' needs a subcommand");
     key += " " + raw.positionals[1];
   }
@@ -220,13 +256,31 @@ Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
   if (auto v = raw.values.find("--token-file"); v != raw.values.end()) inv.global.tokenFile = v->second;
   if (auto v = raw.values.find("--password-file"); v != raw.values.end()) inv.passwordFile = v->second;
   inv.json = raw.flags.count("--json") != 0;
-  inv.to = raw.to;
+  inv.dryRun = raw.flags.count("--dry-run") != 0;
+  if (spec.verb == Verb::AuditExport) {
+    if (raw.to.size() > 1) return Result<Invocation>::error("--to given twice");
+    if (!raw.to.empty()) {
+      auto t = parseTime("--to", raw.to.front());
+      if (!t) return Result<Invocation>(t.status());
+      inv.until = *t;
+    }
+    if (auto v = raw.values.find("--from"); v != raw.values.end()) {
+      auto t = parseTime("--from", v->second);
+      if (!t) return Result<Invocation>(t.status());
+      inv.since = *t;
+    }
+  } else {
+    auto to = addresses(raw.to);
+    if (!to) return Result<Invocation>(to.status());
+    inv.to = *to;
+  }
 
   const std::string operand = spec.operands > 0 ? raw.positionals[spec.words] : "";
   switch (spec.verb) {
     case Verb::Show:
     case Verb::Release:
-    case Verb::Discard: {
+    case Verb::Discard:
+    case Verb::Undiscard: {
       auto id = parseId(operand);
       if (!id) return Result<Invocation>(id.status());
       inv.id = *id;
@@ -246,6 +300,15 @@ Result<Invocation> ArgumentParser::parse(const std::vector<std::string>& args) {
       inv.role = role->second;
       break;
     }
+    case Verb::UserPasswd:
+    case Verb::UserRemove:
+      if (!isSimpleName(operand, true)) return Result<Invocation>::error("'" + operand + "' is not a user name");
+      inv.name = operand;
+      break;
+    case Verb::Restore:
+    case Verb::SpoolImport:
+      inv.path = operand;
+      break;
     case Verb::AccountAdd:
       if (auto st = parseAccountAdd(raw, operand, inv); !st.ok()) return Result<Invocation>(st);
       break;
@@ -277,6 +340,7 @@ std::string ArgumentParser::usage() {
          "  show ID                         headers, envelope, attachments and text of a message\n"
          "  release ID [--to ADDR...]       release a held message (to other recipients with --to)\n"
          "  discard ID                      discard a held message\n"
+         "  undiscard ID                    put a discarded message back to held (until retention purges it)\n"
          "  token create NAME --role ROLE   make an API token (printed once); ROLE admin|reviewer\n"
          "  user add NAME --role ROLE [--password-file F]\n"
          "                                  add an operator; the password comes from F, else a\n"
@@ -290,6 +354,18 @@ std::string ArgumentParser::usage() {
          "  account test ID|NAME            connect, TLS, login, list and quarantine folder, each\n"
          "                                  with its time; exit 1 unless every stage passed\n"
          "  account remove ID|NAME          stop watching an account and forget it\n"
+         "  user passwd NAME [--password-file F]   set a new password for an operator\n"
+         "  user remove NAME                remove an operator\n"
+         "  backup now                      make a backup now and print its path\n"
+         "  backup list [--json]            the backups kept, newest first\n"
+         "  restore FILE                    restore a backup (mailgated stopped); the data it\n"
+         "                                  replaces is kept aside in DATA_DIR/pre-restore-*\n"
+         "  spool import PATH               import an .eml file or a directory of them as held\n"
+         "                                  mail (mailgated stopped), skipping what is stored\n"
+         "  audit verify                    check the audit log's hash chain\n"
+         "  audit export [--from T] [--to T]   the audit log as JSON lines, oldest first;\n"
+         "                                  T is YYYY-MM-DD[THH:MM[:SS]] UTC or ms since the epoch\n"
+         "  retention --dry-run             what retention would purge or expire now\n"
          "\n"
          "Options:\n"
          "  --config PATH      configuration file (default /etc/mailgate/mailgate.ini)\n"

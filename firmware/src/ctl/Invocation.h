@@ -11,8 +11,9 @@ namespace mg::ctl {
 inline constexpr const char* kDefaultConfigPath = "/etc/mailgate/mailgate.ini";
 
 enum class Verb {
-  Help, Version, Status, Held, Show, Release, Discard, TokenCreate, UserAdd,
-  AccountAdd, AccountList, AccountTest, AccountRemove
+  Help, Version, Status, Held, Show, Release, Discard, Undiscard, TokenCreate, UserAdd, UserPasswd, UserRemove,
+  AccountAdd, AccountList, AccountTest, AccountRemove, BackupNow, BackupList, Restore, SpoolImport,
+  AuditVerify, AuditExport, Retention
 };
 
 struct GlobalOptions {
@@ -30,6 +31,10 @@ struct Invocation {
   std::string name;               // user add NAME / token create NAME
   std::string role;               // admin | reviewer
   std::optional<std::string> passwordFile;
+  std::string path;               // restore FILE / spool import PATH
+  bool dryRun = false;            // retention --dry-run
+  std::optional<int64_t> since;   // audit export --from (ms)
+  std::optional<int64_t> until;   // audit export --to (ms)
 
   // account add NAME --host H [--port P] [--tls T] --user U [--folder F] [--intercept I];
   // account test|remove take an ID (in `id`) or a NAME (in `name`, resolved over the API).

@@ -27,6 +27,7 @@ std::string toString(Outcome o) {
     case Outcome::Failed: return "failed";
     case Outcome::Invalid: return "invalid";
     case Outcome::Unavailable: return "unavailable";
+    case Outcome::Gone: return "gone";
   }
   return "unknown";
 }

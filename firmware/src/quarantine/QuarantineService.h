@@ -22,6 +22,7 @@
 #include "spool/Spool.h"
 #include "store/AuditRepository.h"
 #include "store/MessageRepository.h"
+#include "store/RetentionRepository.h"
 
 namespace mg::quarantine {
 
@@ -32,6 +33,8 @@ struct QuarantineDeps {
   std::shared_ptr<RuleBook> rules;
   std::shared_ptr<Notifier> notifier;
   const common::Clock* clock = &common::SystemClock::instance();
+  // Optional: tells a purged message (410) from one that never was (404) for undiscard.
+  std::shared_ptr<store::RetentionRepository> retention;
 };
 
 struct QuarantineOptions {
@@ -64,8 +67,9 @@ struct IntakeResult {
 };
 
 // Unavailable: the store could not be read or written before anything changed (disk full,
-// I/O error); the message is as it was and the call may be repeated.
-enum class Outcome { Done, AlreadyDone, NotFound, Conflict, Failed, Invalid, Unavailable };
+// I/O error); the message is as it was and the call may be repeated. Gone: retention purged
+// the message (or its bytes), so it cannot be brought back.
+enum class Outcome { Done, AlreadyDone, NotFound, Conflict, Failed, Invalid, Unavailable, Gone };
 
 struct ActionResult {
   Outcome outcome = Outcome::Done;
@@ -102,6 +106,9 @@ class QuarantineService {
 
   ActionResult release(int64_t id, const Actor& actor, const std::optional<std::vector<std::string>>& to = {});
   ActionResult discard(int64_t id, const Actor& actor);
+  // discarded → held, while retention has not purged it: the bytes are all still there
+  // (CONTRACT §3). AlreadyDone for a held message, Gone once purged.
+  ActionResult undiscard(int64_t id, const Actor& actor);
   EditResult edit(int64_t id, const Actor& actor, const std::optional<std::string>& subject,
                   const std::optional<std::string>& text);
   common::Result<std::string> diff(int64_t id);

@@ -1,6 +1,7 @@
 #include "quarantine/Scheduler.h"
 
 #include "common/Log.h"
+#include "quarantine/Retention.h"
 
 namespace mg::quarantine {
 
@@ -21,6 +22,7 @@ void Scheduler::run() {
       service_.recordPendingOutcomes();  // first: outcomes of deliveries the store refused to record
       service_.relayDueMessages();
       service_.releaseDueAutoReleases();
+      if (retention_) retention_->tick();
     } catch (const std::exception& e) {
       // A broken database must not end the thread silently; it is logged and retried.
       common::logger("quarantine").error(std::string("scheduler: ") + e.what());

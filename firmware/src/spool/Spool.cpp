@@ -214,6 +214,11 @@ common::Status Spool::remove(const std::string& name) {
   return common::Status::success();
 }
 
+bool Spool::exists(const std::string& name) const {
+  std::error_code ec;
+  return name.find('/') == std::string::npos && fs::is_regular_file(fs::path(dir_) / name, ec);
+}
+
 namespace {
 constexpr const char* kParsingSuffix = ".parsing";
 constexpr const char* kDeliveredSuffix = ".delivered";

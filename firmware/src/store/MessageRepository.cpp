@@ -147,7 +147,7 @@ common::Result<std::vector<MessageRecord>> MessageRepository::list(const Message
     Statement st(s);
     const std::string like = "%" + f.query + "%";
     st << std::string("SELECT ") + kColumns +
-              " FROM messages WHERE (? = '' OR status = ?) AND (? = '' OR source = ?) AND (? = 0 OR account_id = ?)"
+              " FROM messages WHERE status <> 'purging' AND (? = '' OR status = ?) AND (? = '' OR source = ?) AND (? = 0 OR account_id = ?)"
               " AND (? = '' OR subject LIKE ? OR from_header LIKE ? OR to_header LIKE ? OR mail_from LIKE ?"
               " OR rcpt_to LIKE ? OR message_id LIKE ?)"
               " AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",

@@ -19,6 +19,13 @@
 #include "store/NotificationRepository.h"
 #include "store/UserRepository.h"
 
+namespace mg::backup {
+class BackupService;
+}
+namespace mg::quarantine {
+class Retention;
+}
+
 namespace mg::web {
 
 class RateLimiter {
@@ -54,6 +61,8 @@ struct ApiContext {
   // /watchers shows every account as stopped.
   accounts::AccountProbe* probe = nullptr;
   accounts::WatcherDirectory* watchers = nullptr;
+  std::shared_ptr<backup::BackupService> backups;   // null: /backups answers 503
+  std::shared_ptr<quarantine::Retention> retention;  // null: /retention answers 503
 
   // Appends to the audit log; an entry the store refuses is logged in full instead (the
   // change it records has already been made).

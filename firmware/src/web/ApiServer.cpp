@@ -161,6 +161,7 @@ ApiServer::ApiServer(ApiContext context, ConnectionGuard::Limits limits)
   addRuleRoutes(router_, ctx_);
   addAdminRoutes(router_, ctx_);
   addAccountRoutes(router_, ctx_);
+  addBackupRoutes(router_, ctx_);
 }
 
 ApiServer::~ApiServer() { stop(); }

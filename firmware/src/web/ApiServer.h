@@ -52,5 +52,6 @@ void addRuleRoutes(Router& r, ApiContext& c);
 void addAdminRoutes(Router& r, ApiContext& c);
 void addAccountRoutes(Router& r, ApiContext& c);
 void addHealthRoutes(Router& r, ApiContext& c);
+void addBackupRoutes(Router& r, ApiContext& c);
 
 }  // namespace mg::web

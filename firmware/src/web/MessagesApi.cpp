@@ -1,4 +1,4 @@
-// /api/v1/messages: list, show, raw, edit, diff, release, discard, bulk, preflight.
+// /api/v1/messages: list, show, raw, edit, diff, release, discard, undiscard, bulk, preflight.
 #include <Poco/JSON/Array.h>
 
 #include "common/Metrics.h"
@@ -107,6 +107,7 @@ void sendRelease(RequestContext& ctx, const quarantine::ActionResult& r) {
     }
     case Outcome::Unavailable: ctx.sendStoreUnavailable(r.detail); return;
     case Outcome::NotFound: ctx.sendProblem(404, "Not found", r.detail); return;
+    case Outcome::Gone: ctx.sendProblem(410, "Gone", r.detail); return;
     case Outcome::Conflict: ctx.sendProblem(409, "Conflict", r.detail); return;
     case Outcome::Invalid: ctx.sendProblem(409, "Conflict", r.detail); return;
     case Outcome::Failed: {
@@ -248,6 +249,24 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     o->set("id", static_cast<Poco::Int64>(*id));
     o->set("status", "discarded");
     o->set("already_discarded", res.outcome == Outcome::AlreadyDone);
+    ctx.sendJson(200, o);
+  });
+
+  // A discarded message back to held while retention keeps its bytes; 410 once purged.
+  r.add("POST", "/api/v1/messages/{id}/undiscard", Access::Reviewer, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    if (!withinRate(ctx, c, "undiscard")) return;
+    auto res = c.quarantine->undiscard(*id, actorOf(ctx));
+    using quarantine::Outcome;
+    if (res.outcome == Outcome::NotFound) return ctx.sendProblem(404, "Not found", res.detail);
+    if (res.outcome == Outcome::Gone) return ctx.sendProblem(410, "Gone", res.detail);
+    if (res.outcome == Outcome::Conflict) return ctx.sendProblem(409, "Conflict", res.detail);
+    if (res.outcome == Outcome::Unavailable) return ctx.sendStoreUnavailable(res.detail);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", static_cast<Poco::Int64>(*id));
+    o->set("status", "held");
+    o->set("already_held", res.outcome == Outcome::AlreadyDone);
     ctx.sendJson(200, o);
   });
 

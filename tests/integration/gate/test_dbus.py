@@ -144,9 +144,17 @@ class DbusTest(unittest.TestCase):
         self.gate.write_config()
         poll(lambda: self.get("Health") == "ok" or None, 20, what="Health ok once the file is fixed")
 
+        # BackupNow() makes one and answers its path: a real archive in the gate's backup dir
+        # that tar lists, with the database and the held messages' spool files in it.
         backup = self.call("BackupNow")
-        self.assertNotEqual(backup.returncode, 0)
-        self.assertIn("makes no backups yet", backup.stderr)
+        self.assertEqual(backup.returncode, 0, backup.stderr)
+        path = backup.stdout.strip().split(" ", 1)[1].strip('"')
+        self.assertEqual(os.path.dirname(path), os.path.join(self.gate.data_dir, "backups"))
+        listed = subprocess.run(["tar", "tzf", path], capture_output=True, text=True, check=True).stdout.split()
+        self.assertIn("mailgate.db", listed)
+        self.assertEqual(listed[-1], "manifest.json")
+        self.assertEqual(len([n for n in listed if n.startswith("spool/")]), 2)  # the two still held
+
 
     def test_the_gate_outlives_the_bus_and_comes_back_on_it(self):
         self.bus.stop()

@@ -64,7 +64,7 @@ TEST_P(IntakeTest, FlaggedMailIsLeftAloneUnlessARuleSaysSo) {
   m.subject = "urgent";
   addRule("flagged urgent", "imap", m);
   ASSERT_TRUE(appendToInbox("urgent flagged", uniqueId("flag2"), {"\\Flagged"}).ok());
-  ASSERT_TRUE(waitForHeld(2)) << capturedLog();
+  ASSERT_TRUE(waitForPlaced(2)) << capturedLog();
   EXPECT_EQ(count("INBOX"), 1u);
 }
 
@@ -271,7 +271,7 @@ TEST_P(NoIdleTest, ServerWithoutIdleIsPolled) {
   }
   EXPECT_FALSE(idle);
   ASSERT_TRUE(appendToInbox("polled", uniqueId("poll")).ok());
-  ASSERT_TRUE(waitForHeld(1, 5000));  // poll_seconds = 1
+  ASSERT_TRUE(waitForPlaced(1, 5000)) << capturedLog();  // poll_seconds = 1
   EXPECT_EQ(count("INBOX"), 0u);
 }
 

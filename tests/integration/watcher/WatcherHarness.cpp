@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -109,7 +110,7 @@ void WatcherTest::SetUp() {
   auto audit = std::make_shared<store::AuditRepository>(db_);
   notifier_ = std::make_shared<quarantine::Notifier>(notifications_, common::SystemClock::instance());
   quarantine::QuarantineDeps deps{messages_, audit, spool, std::make_shared<quarantine::RuleBook>(ruleRepo_), notifier_,
-                                  &common::SystemClock::instance()};
+                                  &common::SystemClock::instance(), nullptr};
   quarantine_ = std::make_unique<quarantine::QuarantineService>(deps, quarantine::QuarantineOptions{});
   auto box = std::make_shared<const crypto::SecretBox>(crypto::DeviceKey::fromBytes(std::string(32, 'k')).value());
   accounts_ = std::make_unique<accounts::AccountService>(std::make_shared<store::AccountRepository>(db_), audit, box,
@@ -241,6 +242,14 @@ std::vector<store::MessageRecord> WatcherTest::messages(const std::string& statu
 
 bool WatcherTest::waitForHeld(size_t n, int timeoutMs) {
   return waitFor([&] { return messages("held").size() >= n; }, timeoutMs);
+}
+
+bool WatcherTest::waitForPlaced(size_t n, int timeoutMs) {
+  return waitFor([&] {
+    const auto held = messages("held");
+    return held.size() >= n &&
+           std::all_of(held.begin(), held.end(), [](const auto& m) { return m.imapFolderUid > 0; });
+  }, timeoutMs);
 }
 
 bool WatcherTest::waitScannedPast(int64_t accountId, uint32_t uid, int timeoutMs) {

@@ -66,6 +66,9 @@ class WatcherTest : public ::testing::TestWithParam<NamespaceLayout> {
 
   std::vector<store::MessageRecord> messages(const std::string& status = "");
   bool waitForHeld(size_t n, int timeoutMs = 10'000);
+  // Held and placed: n held rows, each moved into Quarantine with its new UID recorded
+  // (a row is held before the move, so counting folders after waitForHeld alone races).
+  bool waitForPlaced(size_t n, int timeoutMs = 10'000);
   // The positive sign that the watcher looked at every INBOX message up to `uid`: its saved
   // position (written only after a batch is moved and recorded) reached it.
   bool waitScannedPast(int64_t accountId, uint32_t uid, int timeoutMs = 10'000);

@@ -55,7 +55,7 @@ TEST_F(ImapSourceTest, ImapMailIsHeldEvenWhenTheDefaultActionIsPass) {
   quarantine::QuarantineOptions o;
   o.defaultAction = "pass";
   quarantine::QuarantineDeps deps{messages_, audit_, spool_, std::make_shared<quarantine::RuleBook>(ruleRepo_),
-                                  std::make_shared<quarantine::Notifier>(notifications_, clock_), &clock_};
+                                  std::make_shared<quarantine::Notifier>(notifications_, clock_), &clock_, nullptr};
   service_ = std::make_unique<quarantine::QuarantineService>(deps, o);
   const int64_t id = acceptImap();
   EXPECT_EQ(messages_->get(id).value()->status, "held");

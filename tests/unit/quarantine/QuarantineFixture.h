@@ -47,7 +47,8 @@ class QuarantineFixture : public ::testing::Test {
     notifications_ = std::make_shared<store::NotificationRepository>(db_);
     ruleRepo_ = std::make_shared<store::RuleRepository>(db_);
     quarantine::QuarantineDeps deps{messages_, audit_, spool_, std::make_shared<quarantine::RuleBook>(ruleRepo_),
-                                    std::make_shared<quarantine::Notifier>(notifications_, clock_), &clock_};
+                                    std::make_shared<quarantine::Notifier>(notifications_, clock_), &clock_,
+                                    std::make_shared<store::RetentionRepository>(db_)};
     quarantine::QuarantineOptions opts;
     opts.relayRetries = 2;
     opts.retryBaseSeconds = 10;
