@@ -149,7 +149,7 @@ class DbusTest(unittest.TestCase):
         backup = self.call("BackupNow")
         self.assertEqual(backup.returncode, 0, backup.stderr)
         path = backup.stdout.strip().split(" ", 1)[1].strip('"')
-        self.assertEqual(os.path.dirname(path), os.path.join(self.gate.data_dir, "backups"))
+        self.assertEqual(os.path.dirname(path), self.gate.sections["backup"]["dir"])
         listed = subprocess.run(["tar", "tzf", path], capture_output=True, text=True, check=True).stdout.split()
         self.assertIn("mailgate.db", listed)
         self.assertEqual(listed[-1], "manifest.json")
