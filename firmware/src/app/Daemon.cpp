@@ -175,8 +175,8 @@ common::Status Daemon::start() {
   metrics.set("mailgate_build_info", {{"version", MG_VERSION}}, 1);
   // Counted by several modules (SMTP, web, AUTH; the spool): described here, present from 0.
   metrics.describe("mailgate_rate_limited_total", "counter", "Requests refused by a rate or connection limit, by endpoint");
-  metrics.describe("mailgate_storage_bytes_written_total", "counter", "Bytes written to the spool (SD card wear)");
-  metrics.increment("mailgate_storage_bytes_written_total", {}, 0);
+  metrics.describe("mailgate_spool_bytes_written_total", "counter", "Bytes the spool wrote (message files and markers)");
+  metrics.increment("mailgate_spool_bytes_written_total", {}, 0);
   if (auto st = openStorage(); !st.ok()) return st;
   std::string webCert, webKey;
   if (auto st = prepareTls(webCert, webKey); !st.ok()) return st;
@@ -245,6 +245,7 @@ common::Status Daemon::start() {
   ctx.probe = probe_.get();
   ctx.watchers = watchers_.get();
   ctx.backups = backups_;
+  ctx.storageBytesWritten = [] { return system::storageBytesWritten(); };
   ctx.retention = retention_;
   // The CLI token is in place before the API answers: whoever sees /healthz answer may
   // use the token file at once.

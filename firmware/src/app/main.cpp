@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // A file size limit (RLIMIT_FSIZE, a quota) must be a failed write with EFBIG that the
+  // client hears as a 4xx, not a signal that kills the daemon mid-transaction.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   mg::common::setupLogging(loaded.settings.log.target, loaded.settings.log.level,
                            std::getenv("JOURNAL_STREAM") || std::getenv("INVOCATION_ID") ? &mg::system::JournalChannel::create

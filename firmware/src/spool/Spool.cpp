@@ -1,16 +1,10 @@
 #include "spool/Spool.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
-#include <cstring>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/Metrics.h"
 #include "common/Text.h"
@@ -24,29 +18,6 @@ namespace {
 constexpr std::string_view kMagic = "MGSPOOL 1\n";
 constexpr std::string_view kMagicWithOrigin = "MGSPOOL 2\n";
 constexpr const char* kSuffix = ".msg";
-
-std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-common::Status fsyncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return common::Status::error(errnoText("open " + path));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return common::Status::error(errnoText("fsync " + path));
-  return common::Status::success();
-}
-
-common::Status writeAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return common::Status::error(errnoText("write " + path));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return common::Status::success();
-}
 
 // A spool file holds only envelopes the one address parser accepts ("" is the null sender):
 // an address cannot break the file's line format, nor later the relay's command line.
@@ -74,16 +45,16 @@ bool parsePositive(std::string_view s, int64_t& out) {
 
 }  // namespace
 
-Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
+Spool::Spool(std::string dir, std::shared_ptr<FileSystem> fs) : dir_(std::move(dir)), fs_(std::move(fs)) {}
 
 common::Status Spool::init() {
   std::error_code ec;
   fs::create_directories(fs::path(dir_) / "tmp", ec);
   if (ec) return common::Status::error("spool " + dir_ + ": " + ec.message());
   ::chmod(dir_.c_str(), 0700);
-  for (const auto& e : fs::directory_iterator(fs::path(dir_) / "tmp", ec)) {
+  for (const auto& n : fs_->listFiles(dir_ + "/tmp")) {
     // A temp file was never renamed: its client never got 250, so it is not ours to keep.
-    fs::remove(e.path(), ec);
+    (void)fs_->remove(dir_ + "/tmp/" + n);
   }
   return common::Status::success();
 }
@@ -170,32 +141,26 @@ common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::st
   const std::string tmpPath = dir_ + "/tmp/" + entry.name;
   const std::string finalPath = dir_ + "/" + entry.name;
   const std::string bytes = encode(envelope, raw);
-  const int fd = ::open(tmpPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return common::Result<WrittenEntry>::error(errnoText("create " + tmpPath));
-  common::Status st = writeAll(fd, bytes, tmpPath);
-  if (st.ok() && ::fsync(fd) != 0) st = common::Status::error(errnoText("fsync " + tmpPath));
-  ::close(fd);
-  if (st.ok() && ::rename(tmpPath.c_str(), finalPath.c_str()) != 0) {
-    st = common::Status::error(errnoText("rename " + tmpPath));
-  }
+  common::Status st = fs_->createFile(tmpPath, bytes, sync_);
+  if (st.ok()) st = fs_->rename(tmpPath, finalPath);
   if (!st.ok()) {
-    ::unlink(tmpPath.c_str());
+    (void)fs_->remove(tmpPath);
     return st;
   }
   // The rename is durable only once the directory entry is.
-  if (auto dirSt = fsyncPath(dir_, O_RDONLY | O_DIRECTORY); !dirSt.ok()) return dirSt;
+  if (sync_) {
+    if (auto dirSt = fs_->syncDir(dir_); !dirSt.ok()) return dirSt;
+  }
   bytesWritten_ += bytes.size();
-  common::Metrics::global().increment("mailgate_storage_bytes_written_total", {}, static_cast<double>(bytes.size()));
+  common::Metrics::global().increment("mailgate_spool_bytes_written_total", {}, static_cast<double>(bytes.size()));
   return entry;
 }
 
 common::Result<SpoolFile> Spool::read(const std::string& name) const {
   if (name.find('/') != std::string::npos) return common::Result<SpoolFile>::error("bad spool name");
-  std::ifstream in(dir_ + "/" + name, std::ios::binary);
-  if (!in) return common::Result<SpoolFile>::error("spool file " + name + " is missing");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return decode(ss.str()).withContext("spool file " + name);
+  auto bytes = fs_->readFile(dir_ + "/" + name);
+  if (!bytes) return common::Result<SpoolFile>::error("spool file " + name + " is missing");
+  return decode(bytes.value()).withContext("spool file " + name);
 }
 
 common::Result<std::string> Spool::readRaw(const std::string& name) const {
@@ -206,17 +171,14 @@ common::Result<std::string> Spool::readRaw(const std::string& name) const {
 
 common::Status Spool::remove(const std::string& name) {
   if (name.find('/') != std::string::npos) return common::Status::error("bad spool name");
-  std::error_code ec;
-  fs::remove(fs::path(dir_) / name, ec);
+  auto st = fs_->remove(dir_ + "/" + name);
   clearParsing(name);
   clearDelivered(name);
-  if (ec) return common::Status::error("remove spool file " + name + ": " + ec.message());
-  return common::Status::success();
+  return st.withContext("spool file " + name);
 }
 
 bool Spool::exists(const std::string& name) const {
-  std::error_code ec;
-  return name.find('/') == std::string::npos && fs::is_regular_file(fs::path(dir_) / name, ec);
+  return name.find('/') == std::string::npos && fs_->isFile(dir_ + "/" + name);
 }
 
 namespace {
@@ -226,25 +188,19 @@ constexpr const char* kDeliveredSuffix = ".delivered";
 
 bool Spool::setMarker(const std::string& name, const char* suffix, std::string_view content, bool durable) {
   if (name.find('/') != std::string::npos) return false;
-  const std::string path = (fs::path(dir_) / (name + suffix)).string();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  bool ok = writeAll(fd, content, path).ok();
-  if (durable && ok) ok = ::fsync(fd) == 0;
-  ::close(fd);
-  if (durable && ok) ok = fsyncPath(dir_, O_RDONLY | O_DIRECTORY).ok();
+  const std::string path = dir_ + "/" + name + suffix;
+  bool ok = fs_->replaceFile(path, content, durable).ok();
+  if (durable && ok) ok = fs_->syncDir(dir_).ok();
   return ok;
 }
 
 void Spool::clearMarker(const std::string& name, const char* suffix) {
   if (name.find('/') != std::string::npos) return;
-  std::error_code ec;
-  fs::remove(fs::path(dir_) / (name + suffix), ec);
+  (void)fs_->remove(dir_ + "/" + name + suffix);
 }
 
 bool Spool::hasMarker(const std::string& name, const char* suffix) const {
-  std::error_code ec;
-  return name.find('/') == std::string::npos && fs::exists(fs::path(dir_) / (name + suffix), ec);
+  return name.find('/') == std::string::npos && fs_->isFile(dir_ + "/" + name + suffix);
 }
 
 void Spool::markParsing(const std::string& name) { (void)setMarker(name, kParsingSuffix, "\n", false); }
@@ -259,19 +215,16 @@ void Spool::clearDelivered(const std::string& name) { clearMarker(name, kDeliver
 
 std::string Spool::deliveredAs(const std::string& name) const {
   if (!hasMarker(name, kDeliveredSuffix)) return "";
-  std::ifstream in(fs::path(dir_) / (name + kDeliveredSuffix));
-  std::string status;
-  std::getline(in, status);
+  const auto content = fs_->readFile(dir_ + "/" + name + kDeliveredSuffix);
+  const std::string status = content ? content.value().substr(0, content.value().find('\n')) : "";
   // Only the two statuses a delivery ends in; a cut or odd marker still means "it went out".
   return status == "relayed" ? status : "released";
 }
 
 std::vector<std::string> Spool::list() const {
   std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir_, ec)) {
-    const std::string n = e.path().filename().string();
-    if (e.is_regular_file() && n.size() > 4 && n.compare(n.size() - 4, 4, kSuffix) == 0) out.push_back(n);
+  for (const auto& n : fs_->listFiles(dir_)) {
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, kSuffix) == 0) out.push_back(n);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/Status.h"
+#include "spool/FileSystem.h"
 
 namespace mg::spool {
 
@@ -44,7 +45,7 @@ struct WrittenEntry {
 
 class Spool {
  public:
-  explicit Spool(std::string dir);
+  explicit Spool(std::string dir, std::shared_ptr<FileSystem> fs = FileSystem::posix());
 
   // Creates the directories (mode 0700) and removes leftover temp files.
   common::Status init();
@@ -74,6 +75,10 @@ class Spool {
   const std::string& dir() const { return dir_; }
   uint64_t bytesWritten() const { return bytesWritten_; }
 
+  // The fault harness's control (tests/faults/): with false, write() skips every fsync, and
+  // the simulated power cut must then find acknowledged mail missing.
+  void setSyncForTest(bool sync) { sync_ = sync; }
+
   // Pure parts, exposed for tests and fuzzing.
   static std::string encode(const SpoolEnvelope& envelope, std::string_view raw);
   static common::Result<SpoolFile> decode(std::string_view bytes);
@@ -84,6 +89,8 @@ class Spool {
   bool hasMarker(const std::string& name, const char* suffix) const;
 
   std::string dir_;
+  std::shared_ptr<FileSystem> fs_;
+  bool sync_ = true;
   std::atomic<uint64_t> bytesWritten_{0};
 };
 

@@ -40,6 +40,18 @@ double threads() {
 
 }  // namespace
 
+uint64_t storageBytesWritten() {
+  // write_bytes: what this process caused to be sent to the block device (page cache
+  // writeback included), the figure that wears an SD card. 0 on tmpfs, and where the kernel
+  // has no task I/O accounting.
+  std::ifstream in("/proc/self/io");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("write_bytes:", 0) == 0) return std::strtoull(line.c_str() + 12, nullptr, 10);
+  }
+  return 0;
+}
+
 void registerProcessMetrics() {
   auto& m = common::Metrics::global();
   m.describe("process_resident_memory_bytes", "gauge", "Resident memory size in bytes");
@@ -48,6 +60,9 @@ void registerProcessMetrics() {
   m.gaugeFunction("process_open_fds", openFds);
   m.describe("process_threads", "gauge", "Number of OS threads in the process");
   m.gaugeFunction("process_threads", threads);
+  m.describe("mailgate_storage_bytes_written_total", "counter",
+             "Bytes mailgated caused to be written to storage (/proc/self/io write_bytes): SD card wear");
+  m.gaugeFunction("mailgate_storage_bytes_written_total", [] { return static_cast<double>(storageBytesWritten()); });
 }
 
 }  // namespace mg::system

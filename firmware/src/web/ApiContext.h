@@ -61,6 +61,7 @@ struct ApiContext {
   // /watchers shows every account as stopped.
   accounts::AccountProbe* probe = nullptr;
   accounts::WatcherDirectory* watchers = nullptr;
+  std::function<uint64_t()> storageBytesWritten;     // /proc/self/io write_bytes; null: not shown
   std::shared_ptr<backup::BackupService> backups;   // null: /backups answers 503
   std::shared_ptr<quarantine::Retention> retention;  // null: /retention answers 503
 

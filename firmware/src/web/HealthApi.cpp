@@ -1,6 +1,8 @@
 // /healthz (no auth, no secrets), /healthz/config, /api/v1/smtp/health, /metrics.
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+
 #include "common/Metrics.h"
 #include "web/ApiServer.h"
 
@@ -60,6 +62,17 @@ void addHealthRoutes(Router& r, ApiContext& c) {
     o->set("error_rate", messages + errors == 0 ? 0.0 : static_cast<double>(errors) / static_cast<double>(messages + errors));
     if (s.lastMessageMillis.load()) o->set("last_message", isoTime(s.lastMessageMillis.load()));
     else o->set("last_message", Poco::Dynamic::Var());
+    // SD card wear since start: in all, per day of uptime, per accepted message.
+    if (c.storageBytesWritten) {
+      const double written = static_cast<double>(c.storageBytesWritten());
+      const double days = std::max(1.0, static_cast<double>(now - s.startMillis)) / 86'400'000.0;
+      Poco::JSON::Object::Ptr storage = new Poco::JSON::Object;
+      storage->set("bytes_written", static_cast<Poco::UInt64>(written));
+      storage->set("bytes_written_per_day", written / days);
+      storage->set("bytes_written_per_message", messages ? Poco::Dynamic::Var(written / static_cast<double>(messages))
+                                                         : Poco::Dynamic::Var());
+      o->set("storage", storage);
+    }
     ctx.sendJson(200, o);
   });
 

@@ -110,7 +110,7 @@ TEST(ArgumentParserTest, UserAdd) {
   EXPECT_FALSE(noFile->passwordFile);
   expectUsageError({"user", "add", "bob"}, "'user add' needs --role");
   expectUsageError({"user", "add", "bob", "--role", "admin", "--role", "reviewer"}, "--role given twice");
-  expectUsageError({"user", "passwd", "bob"}, "unknown command 'user passwd'");
+  expectUsageError({"user", "rename", "bob"}, "unknown command 'user rename'");
   expectUsageError({"user", "add", "b:b", "--role", "admin"}, "'b:b' is not a usable name (1-64 letters, digits or . _ - @)");
   EXPECT_TRUE(parse({"token", "create", "ci:nightly", "--role", "admin"}).ok());
 }
@@ -141,11 +141,42 @@ TEST(ArgumentParserTest, DoubleDashEndsOptions) {
 
 TEST(ArgumentParserTest, UsageListsOnlyImplementedCommands) {
   const std::string u = ArgumentParser::usage();
-  for (const char* cmd : {"status", "held", "show ID", "release ID", "discard ID", "token create", "user add",
-                          "account add", "account list", "account test", "account remove"})
+  for (const char* cmd : {"status", "held", "show ID", "release ID", "discard ID", "undiscard ID", "token create",
+                          "user add", "user passwd", "user remove", "account add", "account list", "account test",
+                          "account remove", "backup now", "backup list", "restore FILE", "spool import PATH",
+                          "audit verify", "audit export", "retention --dry-run"})
     EXPECT_NE(u.find(cmd), std::string::npos) << cmd;
-  for (const char* later : {"backup", "restore", "spool import", "audit", "passwd"})
-    EXPECT_EQ(u.find(later), std::string::npos) << later;
+}
+
+TEST(ArgumentParserTest, UpkeepCommands) {
+  EXPECT_EQ(parse({"undiscard", "7"})->id, 7);
+  expectUsageError({"undiscard"}, "'undiscard' needs a message ID");
+  EXPECT_EQ(parse({"user", "passwd", "bob", "--password-file", "/p"})->verb, Verb::UserPasswd);
+  EXPECT_EQ(parse({"user", "remove", "bob"})->name, "bob");
+  EXPECT_EQ(parse({"backup", "now"})->verb, Verb::BackupNow);
+  EXPECT_TRUE(parse({"backup", "list", "--json"})->json);
+  expectUsageError({"backup"}, "'backup' needs a subcommand");
+  expectUsageError({"backup", "now", "extra"}, "unexpected argument 'extra' for 'backup now'");
+  EXPECT_EQ(parse({"restore", "/media/b.tar.gz"})->path, "/media/b.tar.gz");
+  expectUsageError({"restore"}, "'restore' needs a backup FILE");
+  EXPECT_EQ(parse({"spool", "import", "/srv/eml"})->path, "/srv/eml");
+  EXPECT_TRUE(parse({"retention", "--dry-run"})->dryRun);
+  expectUsageError({"held", "--dry-run"}, "--dry-run does not apply to 'held'");
+}
+
+TEST(ArgumentParserTest, AuditExportTakesTimesAndReleaseToTakesAddresses) {
+  auto r = parse({"audit", "export", "--from", "2026-12-01", "--to", "2026-12-02T12:30"});
+  ASSERT_TRUE(r.ok()) << r.errorMessage();
+  EXPECT_EQ(*r->since, 1796083200000LL);
+  EXPECT_EQ(*r->until, 1796214600000LL);
+  EXPECT_EQ(*parse({"audit", "export", "--from", "1700000000000"})->since, 1700000000000LL);
+  expectUsageError({"audit", "export", "--from", "yesterday"},
+                   "--from: 'yesterday' is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] UTC, or ms)");
+  expectUsageError({"audit", "export", "--to", "2026-13-01"},
+                   "--to: '2026-13-01' is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] UTC, or ms)");
+  // For release, --to is still a list of addresses, checked as before.
+  expectUsageError({"release", "5", "--to", "2026-12-01"}, "--to: '2026-12-01' is not a mail address");
+  EXPECT_EQ(parse({"release", "5", "--to", "a@x.org,b@y.org"})->to.size(), 2u);
 }
 
 }  // namespace
