@@ -1,6 +1,7 @@
 #pragma once
 // Wiring of mailgated: owns every long-lived object, starts them in dependency order and
 // stops them in reverse. Nothing here decides mail policy; it only connects modules.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -88,6 +89,7 @@ class Daemon {
   int64_t configSize_ = 0;
   bool configChecked_ = false;
   std::vector<common::ConfigProblem> configProblems_;
+  std::atomic<bool> diskLow_{false};  // a disk_low notification is out for this episode
   std::mutex probeMu_;
   int64_t lastProbeMillis_ = 0;
   std::string lastProbeError_;

@@ -99,7 +99,11 @@ void Daemon::registerHealthChecks() {
     const uint64_t minFree = liveSettings()->health.diskMinFreeBytes;
     const uint64_t free = GateDelegate::freeBytes(dataDir);
     const std::string text = std::to_string(free / (1024 * 1024)) + " MiB free (minimum " + std::to_string(minFree / (1024 * 1024)) + " MiB)";
-    return free >= minFree ? CheckResult{State::Ok, text} : CheckResult{State::Degraded, text + "; SMTP answers 452"};
+    const bool low = free < minFree;
+    // One notification per episode: when the disk goes low, not at every evaluation.
+    if (low && !diskLow_.exchange(true)) notifier_->notify("disk_low", "critical", "disk low: " + text + "; SMTP answers 452 until there is room");
+    if (!low) diskLow_ = false;
+    return low ? CheckResult{State::Degraded, text + "; SMTP answers 452"} : CheckResult{State::Ok, text};
   });
   health_->add("upstream", [this] {
     if (relays_->size() == 0) return CheckResult{State::Degraded, "no upstream relay configured; releases cannot be delivered"};

@@ -333,7 +333,12 @@ ActionResult QuarantineService::release(int64_t id, const Actor& actor, const st
   const std::string unrecorded = finishDelivery(*m, st::kReleaseFailed, failed, false);
   audit(actor, "release", id, json({{"result", "release_failed"}, {"reason", out.reason}}));
   metrics.increment("mailgate_releases_total", {{"source", m->source}, {"result", "failed"}});
-  deps_.notifier->notify("release_failed", "warning", "release of message " + std::to_string(id) + " failed: " + out.reason, id);
+  // A 5xx from every relay is the upstream refusing this message ("reject", with its reason);
+  // anything else may pass on a retry.
+  deps_.notifier->notify(out.permanent ? "reject" : "release_failed", "warning",
+                         "release of message " + std::to_string(id) + (out.permanent ? " was rejected: " : " failed: ") +
+                             out.reason,
+                         id);
   if (unrecorded.empty()) emit(id, st::kReleaseFailed);
   return {Outcome::Failed, id, st::kReleaseFailed, out.reason, unrecorded};
 }

@@ -70,7 +70,8 @@ void QuarantineService::finishRelayAttempt(const store::MessageRecord& m, const 
   // A permanent refusal from every relay will not change by waiting.
   if (out.permanent || attempts > static_cast<int>(options().relayRetries)) {
     const bool recorded = finishDelivery(m, st::kRelayFailed, c, false).empty();
-    deps_.notifier->notify("relay_failed", "warning",
+    // Refused for good by the upstream (5xx): a bounce, with the upstream's reason.
+    deps_.notifier->notify(out.permanent ? "bounce" : "relay_failed", "warning",
                            "message " + std::to_string(m.id) + " could not be relayed after " + std::to_string(attempts) +
                                " attempt(s): " + out.reason,
                            m.id);

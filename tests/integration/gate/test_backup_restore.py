@@ -72,6 +72,17 @@ class BackupRestoreTest(GateTestCase):
         self.assertIsNone(listed["last_error"])
         self.assertIsNotNone(listed["next_due_at"])
 
+    def test_a_low_disk_is_one_critical_notification_per_episode(self):
+        gate = self.new_gate(sections={"health": {"disk_min_free_bytes": str(1 << 50)}})
+        poll(lambda: gate.api_json("GET", "/healthz", token=False)["checks"]["disk"] == "degraded" or None, 10,
+             what="the disk check degraded")
+        for _ in range(3):  # more evaluations of the same episode
+            gate.api_json("GET", "/healthz", token=False)
+        notes = [n for n in gate.api_json("GET", "/api/v1/notifications")["items"] if n["type"] == "disk_low"]
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0]["severity"], "critical")
+        self.assertIn("SMTP answers 452", notes[0]["message"])
+
     def test_restore_drill_brings_back_every_held_message_and_keeps_newer_mail(self):
         first = make_message("held before the backup", b"first body\r\n")
         a = submit(self.gate, first)

@@ -1,3 +1,4 @@
+#include <map>
 #include <thread>
 
 #include "quarantine/QuarantineFixture.h"
@@ -120,6 +121,28 @@ TEST_F(QuarantineServiceTest, PassRuleQueuesThenRelaysWithRetriesAndGivesUp) {
   bool notified = false;
   for (const auto& n : notifications_->list(true, 10).value()) notified |= n.type == "relay_failed";
   EXPECT_TRUE(notified);
+}
+
+TEST_F(QuarantineServiceTest, APermanentRefusalIsARejectOrABounceWithTheUpstreamsReason) {
+  port_.failing = true;
+  port_.permanent = true;
+  const int64_t held = acceptSample();
+  EXPECT_EQ(service_->release(held, {"op", "reviewer"}).outcome, Outcome::Failed);
+  store::RuleRecord r;
+  r.name = "pass-all";
+  r.action = "pass";
+  ruleRepo_->insert(r).value();
+  service_->ruleBook().invalidate();
+  const int64_t passed = acceptSample();
+  EXPECT_EQ(service_->relayDueMessages(), 1);
+  EXPECT_EQ(messages_->get(passed).value()->status, "relay_failed");  // no retry of a 5xx
+  std::map<std::string, std::string> byType;
+  for (const auto& n : notifications_->list(true, 10).value()) byType[n.type] = n.message;
+  ASSERT_TRUE(byType.count("reject"));
+  EXPECT_NE(byType["reject"].find("451 4.3.0 try later"), std::string::npos) << byType["reject"];
+  ASSERT_TRUE(byType.count("bounce"));
+  EXPECT_NE(byType["bounce"].find("upstream fake"), std::string::npos) << byType["bounce"];
+  EXPECT_FALSE(byType.count("release_failed"));
 }
 
 TEST_F(QuarantineServiceTest, AutoReleaseRuleReleasesAfterItsWindow) {
