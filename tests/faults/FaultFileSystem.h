@@ -29,6 +29,9 @@ class FaultFileSystem : public spool::FileSystem {
   void cutPower();
 
   common::Status createFile(const std::string& path, std::string_view data, bool sync) override;
+  common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) override {
+    return createFile(path, std::string(head) + std::string(body), sync);
+  }
   common::Status replaceFile(const std::string& path, std::string_view data, bool sync) override;
   common::Status rename(const std::string& from, const std::string& to) override;
   common::Status syncDir(const std::string& dir) override;

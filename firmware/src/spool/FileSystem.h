@@ -18,6 +18,9 @@ class FileSystem {
   // Creates `path`, which must not exist, with `data`; with `sync` the content is durable
   // (fsync) before this returns. The directory entry is durable only after syncDir.
   virtual common::Status createFile(const std::string& path, std::string_view data, bool sync) = 0;
+  // The same with the content in two pieces (a spool header and the message), so that a
+  // 25 MB message is not copied once more only to put a few lines in front of it.
+  virtual common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) = 0;
   // Replaces `path` (creating it if needed), the same way.
   virtual common::Status replaceFile(const std::string& path, std::string_view data, bool sync) = 0;
   virtual common::Status rename(const std::string& from, const std::string& to) = 0;

@@ -32,10 +32,13 @@ common::Status writeAll(int fd, std::string_view data, const std::string& path) 
 class PosixFileSystem final : public FileSystem {
  public:
   common::Status createFile(const std::string& path, std::string_view data, bool sync) override {
-    return write(path, data, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
+    return write(path, data, {}, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
+  }
+  common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) override {
+    return write(path, head, body, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
   }
   common::Status replaceFile(const std::string& path, std::string_view data, bool sync) override {
-    return write(path, data, sync, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
+    return write(path, data, {}, sync, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
   }
   common::Status rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) return common::Status::error(errnoText("rename " + from));
@@ -74,10 +77,12 @@ class PosixFileSystem final : public FileSystem {
   }
 
  private:
-  static common::Status write(const std::string& path, std::string_view data, bool sync, int flags) {
+  static common::Status write(const std::string& path, std::string_view data, std::string_view more, bool sync,
+                              int flags) {
     const int fd = ::open(path.c_str(), flags, 0600);
     if (fd < 0) return common::Status::error(errnoText("create " + path));
     common::Status st = writeAll(fd, data, path);
+    if (st.ok()) st = writeAll(fd, more, path);
     if (st.ok() && sync && ::fsync(fd) != 0) st = common::Status::error(errnoText("fsync " + path));
     if (::close(fd) != 0 && st.ok()) st = common::Status::error(errnoText("close " + path));
     return st;

@@ -59,7 +59,7 @@ common::Status Spool::init() {
   return common::Status::success();
 }
 
-std::string Spool::encode(const SpoolEnvelope& envelope, std::string_view raw) {
+std::string Spool::encodeHeader(const SpoolEnvelope& envelope) {
   const bool origin = needsOrigin(envelope);
   std::string out(origin ? kMagicWithOrigin : kMagic);
   out += "from " + envelope.mailFrom + "\n";
@@ -72,6 +72,11 @@ std::string Spool::encode(const SpoolEnvelope& envelope, std::string_view raw) {
     }
   }
   out += "\n";
+  return out;
+}
+
+std::string Spool::encode(const SpoolEnvelope& envelope, std::string_view raw) {
+  std::string out = encodeHeader(envelope);
   out.append(raw);
   return out;
 }
@@ -140,8 +145,8 @@ common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::st
 
   const std::string tmpPath = dir_ + "/tmp/" + entry.name;
   const std::string finalPath = dir_ + "/" + entry.name;
-  const std::string bytes = encode(envelope, raw);
-  common::Status st = fs_->createFile(tmpPath, bytes, sync_);
+  const std::string header = encodeHeader(envelope);
+  common::Status st = fs_->createFile(tmpPath, header, raw, sync_);
   if (st.ok()) st = fs_->rename(tmpPath, finalPath);
   if (!st.ok()) {
     (void)fs_->remove(tmpPath);
@@ -151,8 +156,9 @@ common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::st
   if (sync_) {
     if (auto dirSt = fs_->syncDir(dir_); !dirSt.ok()) return dirSt;
   }
-  bytesWritten_ += bytes.size();
-  common::Metrics::global().increment("mailgate_spool_bytes_written_total", {}, static_cast<double>(bytes.size()));
+  const size_t written = header.size() + raw.size();
+  bytesWritten_ += written;
+  common::Metrics::global().increment("mailgate_spool_bytes_written_total", {}, static_cast<double>(written));
   return entry;
 }
 

@@ -81,6 +81,7 @@ class Spool {
 
   // Pure parts, exposed for tests and fuzzing.
   static std::string encode(const SpoolEnvelope& envelope, std::string_view raw);
+  static std::string encodeHeader(const SpoolEnvelope& envelope);  // what encode() puts before raw
   static common::Result<SpoolFile> decode(std::string_view bytes);
 
  private:

@@ -5,13 +5,18 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <cstdlib>
 #include <mutex>
+#include <string>
 
 #include "store/Migrations.h"
 
 using namespace Poco::Data::Keywords;
 
 namespace mg::store {
+namespace {
+constexpr std::size_t kOpenTimeoutSeconds = 3;
+}  // namespace
 
 Database::Database(std::string path, std::unique_ptr<Poco::Data::Session> session)
     : path_(std::move(path)), session_(std::move(session)) {}
@@ -22,12 +27,28 @@ common::Result<std::shared_ptr<Database>> Database::open(const std::string& path
   static std::once_flag registered;
   std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
-    auto session = std::make_unique<Poco::Data::Session>("SQLite", path);
+    // POCO retries a failed open for its login timeout (60 s by default): a path that cannot be
+    // opened is an answer in a few seconds, not a minute of a stalled start.
+    auto session = std::make_unique<Poco::Data::Session>("SQLite", path, kOpenTimeoutSeconds);
+    // Tuned for few writes on an SD card (docs/BENCHMARKS.md, "bytes written per message");
+    // MAILGATE_SQLITE_TUNING=off keeps SQLite's defaults, the benchmark's "before".
+    const char* tuning = std::getenv("MAILGATE_SQLITE_TUNING");
+    const bool tuned = !tuning || std::string(tuning) != "off";
+    // Smaller pages for a new database: each commit writes every page it changed into the WAL
+    // whole, and a message's row touches a dozen index pages. (No effect on an existing file.)
+    if (tuned) *session << "PRAGMA page_size=1024", now;
     std::string mode;
     *session << "PRAGMA journal_mode=WAL", into(mode), now;
     *session << "PRAGMA synchronous=FULL", now;
     *session << "PRAGMA foreign_keys=ON", now;
     *session << "PRAGMA busy_timeout=5000", now;
+    // A hot page (an index leaf every message touches) goes to the WAL at each commit but to
+    // the database file only at a checkpoint, so checkpoints further apart write it less
+    // often; the WAL file is cut back after each checkpoint so it keeps no high-water size.
+    if (tuned) {
+      *session << "PRAGMA wal_autocheckpoint=4000", now;        // pages (4 MiB of WAL at 1 KiB)
+      *session << "PRAGMA journal_size_limit=4194304", now;     // bytes kept of the WAL after a checkpoint
+    }
     std::shared_ptr<Database> db(new Database(path, std::move(session)));
     if (auto st = db->migrate(); !st.ok()) return st.withContext("database " + path);
     return db;

@@ -27,7 +27,7 @@ auto withFile(const std::string& path, const char* what, Fn&& fn, bool readOnly 
   try {
     // Read-only URI: a damaged or foreign file is never written to, not even its journal. The
     // daemon's own file (WAL) is opened as usual: reading WAL needs its -shm writable.
-    Poco::Data::Session s("SQLite", readOnly ? "file:" + path + "?mode=ro" : path);
+    Poco::Data::Session s("SQLite", readOnly ? "file:" + path + "?mode=ro" : path, 3);  // seconds, not POCO's 60
     return fn(s);
   } catch (const Poco::Exception& e) {
     return common::Result<T>::error(std::string(what) + " " + path + ": " + e.displayText());
