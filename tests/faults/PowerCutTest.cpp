@@ -70,6 +70,9 @@ TEST(PowerCutTest, EveryAcknowledgedSpoolWriteSurvivesAPowerCutAtAnyPoint) {
   for (int round = 0; round < rounds(); ++round) {
     const RoundResult r = runRound(static_cast<unsigned>(round), true);
     EXPECT_EQ(r.lost, 0u) << "round " << round << ": " << r.lost << " of " << r.acked << " acknowledged writes lost";
+    // At most the one write in flight when the power went may be there unacknowledged (its
+    // client never got 250; recovery holds it once).
+    EXPECT_LE(r.extra, 1u) << "round " << round;
     acked += r.acked;
   }
   EXPECT_GT(acked, 0u);  // the cut did not always come before the first write

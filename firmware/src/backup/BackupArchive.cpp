@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "backup/TarFormat.h"
@@ -207,7 +208,9 @@ common::Result<Manifest> BackupArchive::read(const std::string& path, const std:
         manifest = std::move(m).value();
         continue;
       }
-      const bool isSpool = e.name.rfind(kSpoolPrefix, 0) == 0 && e.name.find('/', 6) == std::string::npos;
+      // Only what a backup holds: the database and spool message files (no markers, no tmp/).
+      const bool isSpool = e.name.rfind(kSpoolPrefix, 0) == 0 && e.name.find('/', 6) == std::string::npos &&
+                           e.name.size() > 10 && e.name.compare(e.name.size() - 4, 4, ".msg") == 0;
       if (e.name != kDatabaseName && !isSpool) return R::error(path + ": unexpected entry " + e.name);
       if (e.size > limits.maxFileBytes) return R::error(path + ": entry " + e.name + " is too large");
       if (seen.count(e.name)) return R::error(path + ": entry " + e.name + " appears twice");
@@ -233,6 +236,10 @@ common::Result<Manifest> BackupArchive::read(const std::string& path, const std:
       seen[e.name] = {e.name, e.size, h.hex()};
     }
     if (!manifest) return R::error(path + ": no manifest (an incomplete or foreign archive)");
+    std::set<std::string> listed;
+    for (const auto& f : manifest->files) {
+      if (!listed.insert(f.name).second) return R::error(path + ": the manifest lists " + f.name + " twice");
+    }
     if (manifest->files.size() != seen.size()) return R::error(path + ": the manifest and the archive list different files");
     for (const auto& f : manifest->files) {
       auto it = seen.find(f.name);

@@ -133,6 +133,15 @@ BackupService::BackupService(BackupDeps deps, common::BackupSettings settings)
   metrics.increment("mailgate_backups_total", {{"result", "failed"}}, 0);
   metrics.describe("mailgate_backup_last_success_timestamp_seconds", "gauge",
                    "When the newest good backup was made (0: none)");
+  // Work directories of a backup the process did not finish (killed, power cut) are not
+  // backups: removed so they cannot pile up on the card.
+  std::error_code ec;
+  fs::directory_iterator it(settings_.dir, ec), end;
+  std::vector<fs::path> leftovers;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(".tmp-", 0) == 0) leftovers.push_back(it->path());
+  }
+  for (const auto& p : leftovers) fs::remove_all(p, ec);
   const auto files = listDir(settings_.dir);
   if (!files.empty()) {
     status_.lastSuccessAt = files.front().createdAt;
@@ -146,15 +155,19 @@ BackupService::~BackupService() { stop(); }
 std::vector<BackupFile> BackupService::listDir(const std::string& dir) {
   std::vector<BackupFile> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string n = e.path().filename().string();
-    if (!e.is_regular_file(ec) || n.rfind(kPrefix, 0) != 0 || n.size() <= std::strlen(kSuffix) ||
+  // Error codes throughout: a USB stick pulled mid-listing is an empty list, not an exception.
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string n = it->path().filename().string();
+    std::error_code e;
+    if (!it->is_regular_file(e) || n.rfind(kPrefix, 0) != 0 || n.size() <= std::strlen(kSuffix) ||
         n.compare(n.size() - std::strlen(kSuffix), std::string::npos, kSuffix) != 0) {
       continue;
     }
     const int64_t at = timeFromName(n);
-    if (at == 0) continue;
-    out.push_back({n, e.path().string(), e.file_size(ec), at});
+    const uint64_t size = it->file_size(e);
+    if (at == 0 || e) continue;
+    out.push_back({n, it->path().string(), size, at});
   }
   std::sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) { return a.createdAt > b.createdAt; });
   return out;

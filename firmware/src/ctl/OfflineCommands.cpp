@@ -1,6 +1,13 @@
 #include "ctl/OfflineCommands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -46,14 +53,6 @@ common::Result<DataDirLock> lockDataDir(const std::string& dataDir, const std::s
   return lock;
 }
 
-bool moveIfExists(const fs::path& from, const fs::path& to, std::string& error) {
-  std::error_code ec;
-  if (!fs::exists(from, ec)) return true;
-  fs::rename(from, to, ec);
-  if (ec) error = "move " + from.string() + " to " + to.string() + ": " + ec.message();
-  return !ec;
-}
-
 std::vector<fs::path> emlFiles(const fs::path& path, std::string& error) {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -62,8 +61,10 @@ std::vector<fs::path> emlFiles(const fs::path& path, std::string& error) {
     error = path.string() + ": no such file or directory";
     return {};
   }
-  for (const auto& e : fs::directory_iterator(path, ec)) {
-    if (e.is_regular_file(ec) && common::toLower(e.path().extension().string()) == ".eml") out.push_back(e.path());
+  fs::directory_iterator it(path, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code e;
+    if (it->is_regular_file(e) && common::toLower(it->path().extension().string()) == ".eml") out.push_back(it->path());
   }
   if (ec) error = path.string() + ": " + ec.message();
   std::sort(out.begin(), out.end());
@@ -94,6 +95,26 @@ void envelopeFromHeaders(const mime::MessageSummary& s, store::MessageRecord& m)
   if (!from.empty()) m.mailFrom = from.front();
   for (const auto& r : addresses(s.to)) m.rcptTo.push_back(r);
   for (const auto& r : addresses(s.cc)) m.rcptTo.push_back(r);
+}
+
+// Run as root (as an operator on the device would), these commands create files mailgated,
+// running as its own user, must own: each goes to the data dir's owner.
+void handOver(const std::string& dataDir) {
+  if (::geteuid() != 0) return;
+  struct stat dir {};
+  if (::stat(dataDir.c_str(), &dir) != 0 || dir.st_uid == 0) return;
+  auto give = [&](const fs::path& p) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) == 0 && st.st_uid != dir.st_uid && !S_ISLNK(st.st_mode)) {
+      (void)::chown(p.c_str(), dir.st_uid, dir.st_gid);
+    }
+  };
+  for (const char* name : {"mailgate.db", "mailgate.db-wal", "mailgate.db-shm", "spool", "spool/tmp"}) {
+    give(fs::path(dataDir) / name);
+  }
+  std::error_code ec;
+  fs::directory_iterator it(fs::path(dataDir) / "spool", ec), end;
+  for (; !ec && it != end; it.increment(ec)) give(it->path());
 }
 
 }  // namespace
@@ -130,36 +151,76 @@ int OfflineCommands::restore() {
                      " is newer than this mailgate's; install the version that made it (" + manifest->mailgateVersion + ")");
   }
   fs::create_directories(staging / "spool", ec);
+  // What the restored database knows, read before anything moves.
+  auto known = store::snapshotAllSpoolNames(stagedDb);
+  if (!known) return ctx_.fail("restore refused, nothing changed: " + known.errorMessage());
 
-  // 2. The current data set aside, never deleted.
+  // 2. The current data set aside, never deleted; 3. the backup in place. Each rename is
+  //    recorded so that a failure puts everything back as it was.
   const fs::path aside = fs::path(dataDir) / ("pre-restore-" + when);
   fs::create_directories(aside, ec);
   if (ec) return ctx_.fail("restore: " + aside.string() + ": " + ec.message());
-  std::string error;
+  std::vector<std::pair<fs::path, fs::path>> done;  // (from, to), in order
+  auto move = [&](const fs::path& from, const fs::path& to) {
+    std::error_code e;
+    if (!fs::exists(from, e)) return true;
+    fs::rename(from, to, e);
+    if (e) return false;
+    done.emplace_back(from, to);
+    return true;
+  };
+  auto undo = [&] {
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+      std::error_code e;
+      fs::rename(it->second, it->first, e);
+    }
+  };
+  bool moved = true;
   for (const char* name : {"mailgate.db", "mailgate.db-wal", "mailgate.db-shm", "spool"}) {
-    if (!moveIfExists(fs::path(dataDir) / name, aside / name, error)) {
-      return ctx_.fail("restore stopped while setting the current data aside (" + error + "); what moved is in " +
-                       aside.string() + ": move it back before starting mailgated");
+    moved = moved && move(fs::path(dataDir) / name, aside / name);
+  }
+  moved = moved && move(staging / kDatabase, fs::path(dataDir) / kDatabase) &&
+          move(staging / "spool", fs::path(dataDir) / "spool");
+  if (!moved) {
+    undo();
+    return ctx_.fail("restore failed while moving files (" + std::string(std::strerror(errno)) +
+                     "); everything was put back as it was");
+  }
+  // 4. Spool files the restored spool lacks come along from the set-aside one: bytes of done
+  //    messages (a backup carries only open mail's), and mail that arrived after the backup,
+  //    which the next start recovers as held. Hard links (no extra space, the set-aside copy
+  //    stays whole), else copies; then the directory is made durable. Nothing is dropped.
+  int carried = 0, newer = 0, failedCarry = 0;
+  const fs::path newSpool = fs::path(dataDir) / "spool";
+  fs::directory_iterator it(aside / "spool", ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string n = it->path().filename().string();
+    std::error_code e;
+    if (!it->is_regular_file(e) || n.size() < 4 || n.compare(n.size() - 4, 4, ".msg") != 0) continue;
+    const fs::path target = newSpool / n;
+    if (fs::exists(target, e)) continue;
+    fs::create_hard_link(it->path(), target, e);
+    if (e) {
+      e.clear();
+      fs::copy_file(it->path(), target, e);
+    }
+    if (e) {
+      ++failedCarry;
+      ctx_.err() << "mailgatectl: could not carry " << it->path().string() << " into the restored spool: " << e.message()
+                 << "\n";
+      continue;
+    }
+    ++carried;
+    if (!known.value().count(n)) ++newer;
+  }
+  for (const fs::path& d : {newSpool, fs::path(dataDir)}) {
+    const int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      (void)::fsync(fd);
+      ::close(fd);
     }
   }
-  // 3. The backup in place.
-  if (!moveIfExists(staging / kDatabase, fs::path(dataDir) / kDatabase, error) ||
-      !moveIfExists(staging / "spool", fs::path(dataDir) / "spool", error)) {
-    return ctx_.fail("restore failed (" + error + "); the previous data is in " + aside.string());
-  }
-  // 4. Mail that arrived after the backup: its spool files go into the restored spool, and
-  //    the next start recovers each as held. Nothing is dropped.
-  auto known = store::snapshotAllSpoolNames((fs::path(dataDir) / kDatabase).string());
-  if (!known) return ctx_.fail("restore: " + known.errorMessage());
-  int carried = 0;
-  for (const auto& e : fs::directory_iterator(aside / "spool", ec)) {
-    const std::string n = e.path().filename().string();
-    if (!e.is_regular_file() || n.size() < 4 || n.compare(n.size() - 4, 4, ".msg") != 0) continue;
-    const fs::path target = fs::path(dataDir) / "spool" / n;
-    if (known.value().count(n) || fs::exists(target)) continue;
-    fs::copy_file(e.path(), target, ec);
-    if (!ec) ++carried;
-  }
+  handOver(dataDir);
   // 5. Open messages whose bytes are not there (listed in the manifest when the backup was made).
   spool::Spool restored((fs::path(dataDir) / "spool").string());
   auto open = store::snapshotOpenSpoolNames((fs::path(dataDir) / kDatabase).string());
@@ -173,13 +234,20 @@ int OfflineCommands::restore() {
              << "): " << manifest->messages << " message(s), " << manifest->held << " held, "
              << manifest->files.size() - 1 << " spool file(s)\n";
   ctx_.out() << "the data it replaced is kept in " << aside.string() << "\n";
-  if (carried > 0) {
-    ctx_.out() << carried << " spool file(s) newer than the backup were kept; mailgated recovers them as held at its next start\n";
+  if (newer > 0) {
+    ctx_.out() << newer << " spool file(s) newer than the backup were kept; mailgated recovers them as held at its next start\n";
+  }
+  if (carried > newer) {
+    ctx_.out() << carried - newer << " spool file(s) of messages the backup lists were taken from the replaced data\n";
   }
   if (!missing.empty()) {
     ctx_.out() << missing.size() << " open message(s) have no spool file (their bytes were not in the backup): "
                << common::join(std::vector<std::string>(missing.begin(), missing.begin() + std::min<size_t>(missing.size(), 10)), ", ")
                << (missing.size() > 10 ? ", …" : "") << "\n";
+  }
+  if (failedCarry > 0) {
+    return ctx_.fail(std::to_string(failedCarry) + " spool file(s) could not be carried over; they are still in " +
+                     (aside / "spool").string() + ": copy them into " + newSpool.string() + " before starting mailgated");
   }
   return kExitOk;
 }
@@ -191,6 +259,12 @@ int OfflineCommands::spoolImport() {
   std::string error;
   const auto files = emlFiles(ctx_.invocation().path, error);
   if (!error.empty()) return ctx_.fail("spool import: " + error);
+  // The daemon backs a database up before it migrates it; this command will not migrate one.
+  if (auto v = store::snapshotSchemaVersion(dataDir + "/" + kDatabase);
+      v && v.value() != 0 && v.value() < static_cast<int>(store::migrations().size())) {
+    return ctx_.fail("spool import: the database has an older schema; start mailgated once (it backs up and migrates "
+                     "it), stop it, then import");
+  }
   auto db = store::Database::open(dataDir + "/" + kDatabase);
   if (!db) return ctx_.fail("spool import: " + db.errorMessage());
   store::MessageRepository messages(db.value());
@@ -244,6 +318,7 @@ int OfflineCommands::spoolImport() {
                               " (its spool file stays; mailgated recovers it as held at its next start)");
     ++imported;
   }
+  handOver(dataDir);
   ctx_.out() << "imported " << imported << " message(s) as held, " << duplicates << " already stored (skipped)";
   if (failed > 0) ctx_.out() << ", " << failed << " unreadable";
   ctx_.out() << " from " << files.size() << " file(s)\n";

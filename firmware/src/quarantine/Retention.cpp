@@ -1,6 +1,7 @@
 #include "quarantine/Retention.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/Log.h"
 #include "common/Metrics.h"
@@ -35,8 +36,15 @@ void Retention::setPolicy(const common::RetentionSettings& policy) {
   more_ = true;  // a tighter policy applies at the next tick
 }
 
+// 0 means "off" for each limit, as for held_max_age_days: a purge cannot be undone, so no
+// value may mean "everything, now".
 int64_t Retention::doneBefore(const common::RetentionSettings& p) const {
+  if (p.doneMaxAgeDays == 0) return 0;
   return clock_.nowMillis() - static_cast<int64_t>(p.doneMaxAgeDays) * kDayMillis;
+}
+
+int64_t Retention::keepNewest(const common::RetentionSettings& p) {
+  return p.doneMaxMessages == 0 ? INT64_MAX : static_cast<int64_t>(p.doneMaxMessages);
 }
 
 int64_t Retention::heldBefore(const common::RetentionSettings& p) const {
@@ -46,7 +54,7 @@ int64_t Retention::heldBefore(const common::RetentionSettings& p) const {
 common::Result<RetentionPlan> Retention::plan(int limit) {
   const auto p = policy();
   RetentionPlan out;
-  auto done = repo_->doneToPurge(doneBefore(p), static_cast<int64_t>(p.doneMaxMessages), limit);
+  auto done = repo_->doneToPurge(doneBefore(p), keepNewest(p), limit);
   if (!done) return done.status();
   out.purge = std::move(done).value();
   if (p.heldMaxAgeDays > 0) {
@@ -57,14 +65,21 @@ common::Result<RetentionPlan> Retention::plan(int limit) {
   return out;
 }
 
-int Retention::removeFiles(const std::vector<store::PurgeCandidate>& rows) {
+int Retention::removeFiles(const std::vector<store::PurgeCandidate>& rows, std::vector<int64_t>& gone) {
   int removed = 0;
   for (const auto& r : rows) {
+    bool all = true;
     for (const auto& name : r.spoolNames) {
       if (!spool_->exists(name)) continue;
       if (spool_->remove(name).ok()) ++removed;
+      else all = false;
     }
+    // A row whose file could not be removed stays marked: deleting it would leave a file
+    // that start-up recovery takes for new mail.
+    if (all) gone.push_back(r.id);
   }
+  // The removals are durable before the rows go, for the same reason after a power cut.
+  if (removed > 0 && !spool_->syncDir().ok()) gone.clear();
   return removed;
 }
 
@@ -79,7 +94,7 @@ RetentionRun Retention::runBatch() {
     return out;
   }
   // 2. Done mail past the policy: marked first, so nothing can bring it back while its files go.
-  auto due = repo_->doneToPurge(doneBefore(p), static_cast<int64_t>(p.doneMaxMessages), kBatch);
+  auto due = repo_->doneToPurge(doneBefore(p), keepNewest(p), kBatch);
   if (!due) {
     out.error = due.errorMessage();
     return out;
@@ -93,9 +108,8 @@ RetentionRun Retention::runBatch() {
   for (const auto& c : due.value()) {
     if (std::find(marked.value().begin(), marked.value().end(), c.id) != marked.value().end()) toDelete.push_back(c);
   }
-  out.filesRemoved = removeFiles(toDelete);
   std::vector<int64_t> ids;
-  for (const auto& c : toDelete) ids.push_back(c.id);
+  out.filesRemoved = removeFiles(toDelete, ids);
   if (auto st = repo_->deletePurged(ids); !st.ok()) {
     out.error = st.message();  // the rows stay marked; the next run finishes them
     return out;

@@ -56,7 +56,9 @@ class Retention {
  private:
   int64_t doneBefore(const common::RetentionSettings& p) const;
   int64_t heldBefore(const common::RetentionSettings& p) const;
-  int removeFiles(const std::vector<store::PurgeCandidate>& rows);
+  static int64_t keepNewest(const common::RetentionSettings& p);
+  // Removes the rows' spool files; `gone` gets the rows none of whose files is left.
+  int removeFiles(const std::vector<store::PurgeCandidate>& rows, std::vector<int64_t>& gone);
 
   QuarantineService& service_;
   std::shared_ptr<store::RetentionRepository> repo_;

@@ -54,6 +54,9 @@ ActionResult QuarantineService::undiscard(int64_t id, const Actor& actor) {
     if (!again) return storeDown(id, again.status());
     const auto& row = again.value();
     if (row && row->status == st::kHeld) return {Outcome::AlreadyDone, id, row->status, "already held", ""};
+    if (!row || row->status == store::kPurgingStatus) {
+      return {Outcome::Gone, id, "", name + " was purged by retention; it cannot be put back", ""};
+    }
     return {Outcome::Conflict, id, row ? row->status : "",
             name + " is " + (row ? row->status : std::string("gone")) + "; it cannot be put back", ""};
   }

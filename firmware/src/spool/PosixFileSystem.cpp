@@ -70,8 +70,10 @@ class PosixFileSystem final : public FileSystem {
   std::vector<std::string> listFiles(const std::string& dir) const override {
     std::vector<std::string> out;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (e.is_regular_file(ec)) out.push_back(e.path().filename().string());
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      std::error_code e;
+      if (it->is_regular_file(e)) out.push_back(it->path().filename().string());
     }
     return out;
   }

@@ -183,6 +183,8 @@ common::Status Spool::remove(const std::string& name) {
   return st.withContext("spool file " + name);
 }
 
+common::Status Spool::syncDir() { return fs_->syncDir(dir_); }
+
 bool Spool::exists(const std::string& name) const {
   return name.find('/') == std::string::npos && fs_->isFile(dir_ + "/" + name);
 }

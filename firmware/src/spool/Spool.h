@@ -55,7 +55,8 @@ class Spool {
   common::Result<SpoolFile> read(const std::string& name) const;
   common::Result<std::string> readRaw(const std::string& name) const;
   common::Status remove(const std::string& name);
-  bool exists(const std::string& name) const;  // a message file of that name is in the spool
+  bool exists(const std::string& name) const;
+  common::Status syncDir();  // removals made durable (retention, before it deletes the rows)  // a message file of that name is in the spool
   std::vector<std::string> list() const;  // message files only, sorted
 
   // A marker beside a spool file while its content is parsed. Should the process die inside

@@ -45,12 +45,14 @@ common::Result<std::vector<PurgeCandidate>> RetentionRepository::doneToPurge(int
                                                                              int limit) {
   auto rows = db_->attempt("finding messages past retention", [&](Poco::Data::Session& s) {
     Statement st(s);
-    // The newest `keepNewest` done messages by id are kept; of the rest, and of those done
-    // before the cut-off, the oldest go first.
+    // The newest `keepNewest` by when they were done are kept (an old message discarded now
+    // is one of the newest done); of the rest, and of those done before the cut-off, the
+    // earliest done go first. A limit of 0 is "no limit" (kept as an explicit large number).
     st << "SELECT id, status, updated_at, subject, spool_name FROM messages "
           "WHERE status IN ('released','discarded','relayed') AND (updated_at < ? OR id NOT IN ("
-          "  SELECT id FROM messages WHERE status IN ('released','discarded','relayed') ORDER BY id DESC LIMIT ?)) "
-          "ORDER BY id LIMIT ?",
+          "  SELECT id FROM messages WHERE status IN ('released','discarded','relayed') "
+          "  ORDER BY updated_at DESC, id DESC LIMIT ?)) "
+          "ORDER BY updated_at, id LIMIT ?",
         bind(Poco::Int64(doneBefore)), bind(Poco::Int64(keepNewest)), bind(limit);
     return candidates(st);
   });

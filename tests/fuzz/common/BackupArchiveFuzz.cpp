@@ -1,7 +1,10 @@
 // Any bytes as a backup archive (restore reads files from a USB stick anyone may have
 // written): a tar stream of entries, each checked, and any bytes as its manifest. Either an
 // error or a manifest, never a crash, a hang or an unbounded allocation.
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -18,6 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!next || !next.value()) break;
     // The size field is the attacker's: read() streams it in bounded chunks and stops at the end.
     if (!tar.read(*next.value(), [](const char*, size_t) { return mg::common::Status::success(); }).ok()) break;
+  }
+  // The restore path itself: gzip, entries, manifest matching, as a file.
+  char path[] = "/tmp/mg-fuzz-backup-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd >= 0) {
+    (void)!::write(fd, data, size);
+    ::close(fd);
+    (void)mg::backup::BackupArchive::read(path);
+    ::unlink(path);
   }
   return 0;
 }

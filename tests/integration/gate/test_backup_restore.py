@@ -143,13 +143,15 @@ class BackupRestoreTest(GateTestCase):
         self.assertEqual(self.gate.message(mid)["status"], "held")
         self.assertProblem(self.gate.api("POST", "/api/v1/messages/999999/undiscard", {}), 404)
 
-        # Retention that keeps no done mail: the reload applies it at once, and the purged
-        # message is gone for good.
+        # Retention that keeps one done message (the one discarded last): the reload applies it
+        # at once, and the purged message is gone for good.
         self.assertEqual(self.gate.discard(mid).status, 200)
         p = self.ctl("retention", "--dry-run")
         self.assertCtlOk(p)
         self.assertIn("0 to purge", p.out)
-        self.gate.sections["retention"] = {"done_max_messages": "0"}
+        newer = submit(self.gate, make_message("discarded later"))
+        self.assertEqual(self.gate.discard(newer).status, 200)
+        self.gate.sections["retention"] = {"done_max_messages": "1"}
         self.gate.write_config()
         self.gate.proc.send_signal(1)  # SIGHUP
         poll(lambda: self.gate.api("GET", "/api/v1/messages/%d" % mid).status == 404 or None, 20,

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <sstream>
 
 #include "backup/TarFormat.h"
@@ -43,10 +44,17 @@ TEST(TarFormatTest, UnsafeNamesAreRefused) {
     EXPECT_FALSE(safeArchiveName(bad)) << bad;
   }
   EXPECT_TRUE(safeArchiveName("spool/1700000000000-abc.msg"));
-  // A header that carries one is refused by the reader, not written out.
+  // A header that carries one (with a correct checksum) is refused for the name.
   std::string h = TarReader::header({"x", 1, 0});
   h.replace(0, 4, std::string("../x", 4));
-  EXPECT_FALSE(TarReader::parseHeader(h.data()).ok());
+  unsigned sum = 0;
+  for (size_t i = 0; i < kTarBlock; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
+  char field[8];
+  std::snprintf(field, sizeof field, "%06o", sum);
+  h.replace(148, 8, std::string(field, 6) + std::string("\0 ", 2));
+  auto parsed = TarReader::parseHeader(h.data());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.errorMessage().find("unsafe"), std::string::npos) << parsed.errorMessage();
 }
 
 TEST(TarFormatTest, ATruncatedArchiveIsAnErrorNotAHang) {

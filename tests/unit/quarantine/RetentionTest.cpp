@@ -1,6 +1,8 @@
 // Retention and undiscard: what goes when, what stays, and that a purged message never
 // comes back (neither by undiscard nor by start-up recovery).
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "QuarantineFixture.h"
 #include "quarantine/Retention.h"
@@ -82,15 +84,31 @@ TEST_F(RetentionTest, DoneMailPastItsAgeIsPurgedWithItsSpoolFilesAndThenGone) {
   EXPECT_EQ(service_->recoverAtStart().recovered, 0);
 }
 
-TEST_F(RetentionTest, BeyondDoneMaxMessagesTheOldestGoFirst) {
+TEST_F(RetentionTest, BeyondDoneMaxMessagesTheEarliestDoneGoFirst) {
   policy_.doneMaxMessages = 2;
   retention_->setPolicy(policy_);
   std::vector<int64_t> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(discarded("m" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) ids.push_back(acceptSample("m" + std::to_string(i)));
+  // Done in the reverse order of arrival: the oldest message is the most recently done,
+  // and it is kept (an undiscard of it must stay possible).
+  for (int i = 4; i >= 0; --i) {
+    ASSERT_EQ(service_->discard(ids[i], actor_).outcome, quarantine::Outcome::Done);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));  // distinct updated_at (the store's clock)
+  }
   const auto r = retention_->runBatch();
   EXPECT_EQ(r.purged, 3) << r.error;
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(messages_->get(ids[i]).value().has_value()) << i;
-  for (int i = 3; i < 5; ++i) EXPECT_TRUE(messages_->get(ids[i]).value().has_value()) << i;
+  for (int i = 2; i < 5; ++i) EXPECT_FALSE(messages_->get(ids[i]).value().has_value()) << i;
+  for (int i = 0; i < 2; ++i) EXPECT_TRUE(messages_->get(ids[i]).value().has_value()) << i;
+}
+
+TEST_F(RetentionTest, ZeroMeansOffNotEverythingNow) {
+  policy_.doneMaxMessages = 0;
+  policy_.doneMaxAgeDays = 0;
+  retention_->setPolicy(policy_);
+  const int64_t id = discarded("kept");
+  clock_.advance(3650 * kDay);
+  EXPECT_EQ(retention_->runBatch().purged, 0);
+  EXPECT_TRUE(messages_->get(id).value().has_value());
 }
 
 TEST_F(RetentionTest, AnInterruptedPurgeIsFinishedAndItsFilesAreNeverRecoveredAsNewMail) {
@@ -140,9 +158,9 @@ TEST_F(RetentionTest, HeldMailOlderThanHeldMaxAgeIsDiscardedAuditedAndNotified) 
 }
 
 TEST_F(RetentionTest, ALargePurgeGoesInBatchesOfBoundedSize) {
-  policy_.doneMaxMessages = 0;
+  policy_.doneMaxMessages = 1;
   retention_->setPolicy(policy_);
-  const int n = quarantine::Retention::kBatch + 50;
+  const int n = quarantine::Retention::kBatch + 51;
   for (int i = 0; i < n; ++i) discarded("bulk");
   auto first = retention_->runBatch();
   EXPECT_EQ(first.purged, quarantine::Retention::kBatch);
