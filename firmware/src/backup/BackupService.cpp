@@ -38,14 +38,7 @@ std::string fileName(int64_t ms) {
 int64_t timeFromName(const std::string& name) {
   int y, mo, d, h, mi, s, ms;
   if (std::sscanf(name.c_str(), "mailgate-%4d%2d%2dT%2d%2d%2d.%3dZ", &y, &mo, &d, &h, &mi, &s, &ms) != 7) return 0;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(::timegm(&tm)) * 1000 + ms;
+  return common::utcMillis(y, mo, d, h, mi, s) + ms;
 }
 
 common::Status fsyncDir(const std::string& dir) {

@@ -3,8 +3,21 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 
 namespace mg::common {
+
+// A UTC calendar time (month 1-12) as milliseconds since the epoch.
+inline int64_t utcMillis(int year, int month, int day, int hour, int minute, int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<int64_t>(::timegm(&tm)) * 1000;
+}
 
 class Clock {
  public:

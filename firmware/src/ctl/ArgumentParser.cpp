@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "common/Clock.h"
+
 namespace mg::ctl {
 namespace {
 
@@ -71,14 +73,7 @@ common::Result<int64_t> parseTime(const std::string& option, const std::string& 
   if (!(n == 3 || n == 5 || n == 6) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
     return common::Result<int64_t>::error(option + ": '" + text + "' is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] UTC, or ms)");
   }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<int64_t>(::timegm(&tm)) * 1000;
+  return common::utcMillis(y, mo, d, h, mi, sec);
 }
 
 Result<Raw> tokenize(const std::vector<std::string>& args) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
@@ -23,13 +24,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!tar.read(*next.value(), [](const char*, size_t) { return mg::common::Status::success(); }).ok()) break;
   }
   // The restore path itself: gzip, entries, manifest matching, as a file.
-  char path[] = "/tmp/mg-fuzz-backup-XXXXXX";
-  const int fd = ::mkstemp(path);
+  std::string path = (std::filesystem::temp_directory_path() / "mg-fuzz-backup-XXXXXX").string();
+  const int fd = ::mkstemp(path.data());
   if (fd >= 0) {
     (void)!::write(fd, data, size);
     ::close(fd);
     (void)mg::backup::BackupArchive::read(path);
-    ::unlink(path);
+    ::unlink(path.c_str());
   }
   return 0;
 }

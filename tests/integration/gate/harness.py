@@ -54,6 +54,15 @@ def mailgatectl_path():
     return os.path.join(build_dir(), "firmware", "src", "ctl", "mailgatectl")
 
 
+def run_mailgatectl(gate, *args, timeout=60):
+    """mailgatectl with the gate's config; the result carries .out and .err as text."""
+    p = subprocess.run([mailgatectl_path(), "--config", gate.config_path] + list(args),
+                       capture_output=True, timeout=timeout)
+    p.out = p.stdout.decode("utf-8", "replace")
+    p.err = p.stderr.decode("utf-8", "replace")
+    return p
+
+
 def require_binaries(*paths):
     for p in paths:
         if not os.access(p, os.X_OK):

@@ -3,11 +3,11 @@ offline token create, and the audit entries of release, discard and edit."""
 import json
 import os
 import stat
-import subprocess
 import time
 import unittest
 
-from harness import (GateTestCase, delivery_barrier, make_message, mailgatectl_path, require_binaries, sink_form,
+from harness import (GateTestCase, delivery_barrier, make_message, mailgatectl_path, require_binaries,
+                     run_mailgatectl, sink_form,
                      submit)
 
 
@@ -17,12 +17,8 @@ class CliTest(GateTestCase):
         self.sink = self.new_sink()
         self.gate = self.new_gate(upstream_port=self.sink.port)
 
-    def ctl(self, *args, timeout=30):
-        p = subprocess.run([mailgatectl_path(), "--config", self.gate.config_path] + list(args),
-                           capture_output=True, timeout=timeout)
-        p.out = p.stdout.decode("utf-8", "replace")
-        p.err = p.stderr.decode("utf-8", "replace")
-        return p
+    def ctl(self, *args, timeout=60):
+        return run_mailgatectl(self.gate, *args, timeout=timeout)
 
     def assertCtlOk(self, p):
         self.assertEqual(p.returncode, 0, "mailgatectl failed:\nstdout: %s\nstderr: %s" % (p.out, p.err))

@@ -1,8 +1,8 @@
 // Retention and undiscard: what goes when, what stays, and that a purged message never
 // comes back (neither by undiscard nor by start-up recovery).
-#include <chrono>
+#include <Poco/Data/Session.h>
+
 #include <filesystem>
-#include <thread>
 
 #include "QuarantineFixture.h"
 #include "quarantine/Retention.h"
@@ -31,6 +31,12 @@ class RetentionTest : public QuarantineFixture {
     return id;
   }
   std::string spoolNameOf(int64_t id) { return messages_->get(id).value()->spoolName; }
+  void setDoneAt(int64_t id, int64_t at) {
+    ASSERT_TRUE(db_->attemptVoid("test: done time", [&](Poco::Data::Session& s) {
+                     s << "UPDATE messages SET updated_at = ? WHERE id = ?", Poco::Data::Keywords::bind(Poco::Int64(at)),
+                         Poco::Data::Keywords::bind(Poco::Int64(id)), Poco::Data::Keywords::now;
+                   }).ok());
+  }
 
   std::shared_ptr<store::RetentionRepository> repo_;
   common::RetentionSettings policy_;
@@ -90,10 +96,11 @@ TEST_F(RetentionTest, BeyondDoneMaxMessagesTheEarliestDoneGoFirst) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(acceptSample("m" + std::to_string(i)));
   // Done in the reverse order of arrival: the oldest message is the most recently done,
-  // and it is kept (an undiscard of it must stay possible).
+  // and it is kept (an undiscard of it must stay possible). The store stamps updated_at with
+  // the wall clock; the test sets distinct done times itself instead of waiting for it to tick.
   for (int i = 4; i >= 0; --i) {
     ASSERT_EQ(service_->discard(ids[i], actor_).outcome, quarantine::Outcome::Done);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3));  // distinct updated_at (the store's clock)
+    setDoneAt(ids[i], clock_.nowMillis() + (5 - i));
   }
   const auto r = retention_->runBatch();
   EXPECT_EQ(r.purged, 3) << r.error;
