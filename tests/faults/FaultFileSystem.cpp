@@ -36,6 +36,43 @@ common::Status FaultFileSystem::createFile(const std::string& path, std::string_
   return write(path, data, sync, true);
 }
 
+// Keeps what was appended so far (test messages are small) so that sync() can record it.
+class FaultFileSystem::Appendable final : public spool::AppendableFile {
+ public:
+  Appendable(FaultFileSystem& owner, std::string path, std::unique_ptr<spool::AppendableFile> real)
+      : owner_(owner), path_(std::move(path)), real_(std::move(real)) {}
+  common::Status append(std::string_view data) override {
+    if (owner_.powerGone()) return common::Status::error("power cut (simulated)");
+    auto st = real_->append(data);
+    if (st.ok()) written_.append(data);
+    return st;
+  }
+  common::Status sync() override {
+    if (owner_.powerGone()) return common::Status::error("power cut (simulated)");
+    // The real fsync is left out, as in write(): what counts is what the model records.
+    auto it = owner_.live_.find(path_);
+    if (it != owner_.live_.end()) it->second->durable = written_;
+    return common::Status::success();
+  }
+  common::Status close() override { return real_->close(); }
+
+ private:
+  FaultFileSystem& owner_;
+  std::string path_;  // where the file was created (a sync after a rename is not made here)
+  std::unique_ptr<spool::AppendableFile> real_;
+  std::string written_;
+};
+
+common::Result<std::unique_ptr<spool::AppendableFile>> FaultFileSystem::createAppendable(const std::string& path) {
+  using R = common::Result<std::unique_ptr<spool::AppendableFile>>;
+  if (powerGone()) return R::error("power cut (simulated)");
+  auto real = real_->createAppendable(path);
+  if (!real) return real.status();
+  live_[path] = std::make_shared<Inode>();
+  durableDirs_[dirOf(path)];  // known directory
+  return R(std::unique_ptr<spool::AppendableFile>(std::make_unique<Appendable>(*this, path, std::move(real.value()))));
+}
+
 common::Status FaultFileSystem::replaceFile(const std::string& path, std::string_view data, bool sync) {
   return write(path, data, sync, false);
 }

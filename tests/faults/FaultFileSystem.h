@@ -25,26 +25,30 @@ class FaultFileSystem : public spool::FileSystem {
   // From the n-th operation on (counting from 0), every call fails: the power is gone.
   void failAfter(long n) { failAfter_ = n; }
   long operations() const { return ops_; }
+  // Counts one operation; true once the power is gone. Shared with FaultVfs, so that the
+  // spool and the database lose power at the same moment.
+  bool powerGone();
   // The machine comes back: only durable state remains, on the real disk.
   void cutPower();
 
   common::Status createFile(const std::string& path, std::string_view data, bool sync) override;
-  common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) override {
-    return createFile(path, std::string(head) + std::string(body), sync);
-  }
+  common::Result<std::unique_ptr<spool::AppendableFile>> createAppendable(const std::string& path) override;
   common::Status replaceFile(const std::string& path, std::string_view data, bool sync) override;
   common::Status rename(const std::string& from, const std::string& to) override;
   common::Status syncDir(const std::string& dir) override;
   common::Status remove(const std::string& path) override;
   common::Result<std::string> readFile(const std::string& path) const override { return real_->readFile(path); }
+  common::Result<std::string> readPrefix(const std::string& path, size_t maxBytes) const override {
+    return real_->readPrefix(path, maxBytes);
+  }
   bool isFile(const std::string& path) const override { return real_->isFile(path); }
   std::vector<std::string> listFiles(const std::string& dir) const override { return real_->listFiles(dir); }
 
  private:
+  class Appendable;
   struct Inode {
     std::optional<std::string> durable;  // nullopt: never fsynced
   };
-  bool powerGone();
   static std::string dirOf(const std::string& path);
   common::Status write(const std::string& path, std::string_view data, bool sync, bool create);
 

@@ -39,13 +39,24 @@ RoundResult runRound(unsigned seed, bool sync) {
   ffs->adopt(spoolDir);
   ffs->adopt(spoolDir + "/tmp");
   std::mt19937 rng(seed);
-  // Each write is three operations (create, rename, fsync of the directory).
-  ffs->failAfter(static_cast<long>(rng() % (kWritesPerRound * 3 + 5)));
+  // A write is six operations or more: create, the header, the message (in one piece or, as
+  // SMTP DATA brings it, in several), the file's fsync, the rename, the directory's fsync.
+  ffs->failAfter(static_cast<long>(rng() % (kWritesPerRound * 7 + 5)));
 
   std::map<std::string, std::string> acked;
   for (int i = 0; i < kWritesPerRound; ++i) {
     const std::string raw = "Subject: message " + std::to_string(i) + "\r\n\r\n" + std::string(rng() % 3000, 'x') + "\r\n";
-    auto w = spool.write({"a@example.org", {"b@example.org"}}, raw);
+    if (i % 2 == 0) {
+      auto w = spool.write({"a@example.org", {"b@example.org"}}, raw);
+      if (w) acked[w->name] = raw;
+      continue;
+    }
+    auto writer = spool.begin({"a@example.org", {"b@example.org"}});
+    if (!writer) continue;
+    const size_t cut = raw.size() / 2;
+    writer.value()->append(std::string_view(raw).substr(0, cut));
+    writer.value()->append(std::string_view(raw).substr(cut));
+    auto w = writer.value()->commit();
     if (w) acked[w->name] = raw;
   }
   ffs->cutPower();

@@ -58,23 +58,37 @@ smtp::AuthVerdict GateDelegate::authenticate(const std::string& user, const std:
   return smtp::AuthVerdict::Rejected;
 }
 
-smtp::AcceptResult GateDelegate::acceptMessage(const smtp::Envelope& env, std::string raw) {
+std::unique_ptr<smtp::MessageSink> GateDelegate::openMessage(const smtp::Envelope& env) {
+  spool::SpoolEnvelope envelope{env.mailFrom, env.rcptTo};
+  auto writer = quarantine_.spool().begin(envelope);
+  if (!writer) {
+    ++stats_->errors;
+    common::logger("smtp").error("cannot open a spool file for a message: " + writer.errorMessage());
+    return nullptr;
+  }
+  return std::make_unique<SpoolSink>(std::move(writer.value()));
+}
+
+smtp::AcceptResult GateDelegate::tempFail(const std::string& why) {
+  ++stats_->errors;
+  common::logger("smtp").error("message not accepted: " + why);
+  // Temporary: the client keeps the message and tries again; nothing is lost.
+  return {smtp::AcceptResult::Kind::TempFail, "451 4.3.0 Cannot store the message now; try again later", "tempfail"};
+}
+
+smtp::AcceptResult GateDelegate::acceptMessage(const smtp::Envelope& env, smtp::MessageSink& message) {
+  auto* sink = dynamic_cast<SpoolSink*>(&message);
+  if (sink == nullptr) return tempFail("the message did not come through the spool");
   quarantine::IntakeRequest req;
   req.source = "smtp";
   req.mailFrom = env.mailFrom;
   req.rcptTo = env.rcptTo;
-  req.raw = std::move(raw);
   req.smtpHelo = env.heloName;
   req.smtpClient = env.clientHost;
   req.smtpProtocol = env.protocol();
   req.smtpUtf8 = env.smtpUtf8;
-  auto r = quarantine_.accept(req);
-  if (!r) {
-    ++stats_->errors;
-    common::logger("smtp").error("message not accepted: " + r.errorMessage());
-    // Temporary: the client keeps the message and tries again; nothing is lost.
-    return {smtp::AcceptResult::Kind::TempFail, "451 4.3.0 Cannot store the message now; try again later", "tempfail"};
-  }
+  auto r = quarantine_.acceptStreamed(req, sink->writer());
+  if (!r) return tempFail(r.errorMessage());
   ++stats_->messages;
   stats_->lastMessageMillis = common::SystemClock::instance().nowMillis();
   const bool queued = r->status == "queued";

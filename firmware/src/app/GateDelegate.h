@@ -28,7 +28,9 @@ class GateDelegate final : public smtp::SmtpSessionDelegate {
   // address; the PBKDF2 check itself runs in at most kPasswordCheckSlots threads at once.
   smtp::AuthVerdict authenticate(const std::string& user, const std::string& password,
                                  const std::string& clientHost) override;
-  smtp::AcceptResult acceptMessage(const smtp::Envelope& env, std::string raw) override;
+  // DATA goes straight into a spool temp file (SpoolSink): no message is ever whole in memory.
+  std::unique_ptr<smtp::MessageSink> openMessage(const smtp::Envelope& env) override;
+  smtp::AcceptResult acceptMessage(const smtp::Envelope& env, smtp::MessageSink& message) override;
   void setMinFreeBytes(uint64_t bytes) { minFreeBytes_ = bytes; }
   void setLoginLimits(const common::LimitSettings& limits) {
     failedLogins_.setLimits(limits.loginAttempts, limits.loginWindowSeconds);
@@ -36,7 +38,20 @@ class GateDelegate final : public smtp::SmtpSessionDelegate {
 
   static uint64_t freeBytes(const std::string& path);  // 0 when it cannot be read
 
+  // The sink openMessage gives: a spool writer.
+  class SpoolSink final : public smtp::MessageSink {
+   public:
+    explicit SpoolSink(std::unique_ptr<spool::SpoolWriter> writer) : writer_(std::move(writer)) {}
+    void write(std::string_view bytes) override { writer_->append(bytes); }
+    spool::SpoolWriter& writer() { return *writer_; }
+
+   private:
+    std::unique_ptr<spool::SpoolWriter> writer_;
+  };
+
  private:
+  smtp::AcceptResult tempFail(const std::string& why);
+
   quarantine::QuarantineService& quarantine_;
   std::shared_ptr<store::UserRepository> users_;
   std::shared_ptr<health::SmtpStats> stats_;

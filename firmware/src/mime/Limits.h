@@ -1,7 +1,9 @@
 #pragma once
 // Ceilings of the mime module: the static-footprint rule (DESIGN.md §1) says no input may
 // make memory grow without bound, and DESIGN §3 "Bounded work" that no message may cost
-// unbounded CPU to look at. A message is held in memory about twice while parsed.
+// unbounded CPU to look at. Parsed from its spool file (parseMessageFile), a message costs a
+// few MiB whatever its size; parsed from memory (parseMessage: the editor, tests), about twice
+// its size.
 //
 // GMime builds an object per MIME part and decodes every encoded word it is given, so these
 // limits are enforced before GMime sees the bytes (detail/ParseView): what lies beyond them is

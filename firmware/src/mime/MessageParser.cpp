@@ -1,5 +1,13 @@
 #include "mime/MessageParser.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 
 #include "common/Text.h"
@@ -49,8 +57,10 @@ std::string filenameOf(GMimeObject* object) {
   return detail::validUtf8(name);
 }
 
-std::string bodyText(GMimePart* part) {
-  std::string text = detail::toUtf8(detail::decodedContent(part),
+// Only what can be shown is decoded: a 25 MB text body is shown cut, never read into memory
+// whole. Twice kMaxTextBytes, because CRLF becomes LF below (a text of empty lines halves).
+std::string bodyText(GMimePart* part, bool& cut) {
+  std::string text = detail::toUtf8(detail::decodedPrefix(part, 2 * kMaxTextBytes + 4, cut),
                                     g_mime_object_get_content_type_parameter(detail::asObject(part), "charset"));
   // LF only: the UI, JSON and the editor work on lines, whatever the wire format was.
   std::string out;
@@ -81,9 +91,10 @@ void collectHeaders(GMimeMessage* message, MessageSummary& summary) {
 
 void collectParts(GMimeMessage* message, MessageSummary& summary) {
   GMimePart* body = detail::findBodyTextPart(message);
-  if (body != nullptr) summary.text = bodyText(body);
-  if (summary.text.size() > kMaxTextBytes) {
-    summary.text.resize(common::utf8Prefix(summary.text, kMaxTextBytes));
+  bool cut = false;
+  if (body != nullptr) summary.text = bodyText(body, cut);
+  if (summary.text.size() > kMaxTextBytes || cut) {
+    if (summary.text.size() > kMaxTextBytes) summary.text.resize(common::utf8Prefix(summary.text, kMaxTextBytes));
     summary.textTruncated = true;
     summary.limitNotes.push_back("the text is shown cut at " + std::to_string(kMaxTextBytes / 1024) + " KiB");
   }
@@ -121,17 +132,98 @@ MessageSummary summarise(GMimeMessage* message) {
   return summary;
 }
 
+constexpr size_t kReleaseLagBytes = 1024 * 1024;
+
+// A read-only private mapping of a whole file, unmapped with the object.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      error_ = "open " + path + ": " + std::strerror(errno);
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) {
+      error_ = "stat " + path + ": " + std::strerror(errno);
+      return;
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ == 0) return;
+    void* map = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (map == MAP_FAILED) {
+      error_ = "map " + path + ": " + std::strerror(errno);
+      return;
+    }
+    map_ = static_cast<const char*>(map);
+  }
+  ~MappedFile() {
+    if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  const std::string& error() const { return error_; }
+  int fd() const { return fd_; }
+  // Gives the pages before `end` back (not the file's: they are read again if touched).
+  void release(size_t end) const {
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t bytes = std::min(end, size_) / page * page;
+    if (map_ != nullptr && bytes > 0) (void)::madvise(const_cast<char*>(map_), bytes, MADV_DONTNEED);
+  }
+  std::string_view bytes() const { return map_ == nullptr ? std::string_view() : std::string_view(map_, size_); }
+
+ private:
+  int fd_ = -1;
+  const char* map_ = nullptr;
+  size_t size_ = 0;
+  std::string error_;
+};
+
+common::Result<MessageSummary> finish(MessageSummary summary, const detail::ParseView& view) {
+  summary.hiddenParts = view.hiddenParts;
+  summary.limitNotes.insert(summary.limitNotes.begin(), view.notes.begin(), view.notes.end());
+  return summary;
+}
+
 }  // namespace
+
+common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_t offset) {
+  using R = common::Result<MessageSummary>;
+  try {
+    MappedFile file(path);
+    if (!file.error().empty()) return R::error("parsing message: " + file.error());
+    const std::string_view all = file.bytes();
+    if (offset > all.size()) return R::error("parsing message: the file is shorter than its header");
+    const std::string_view raw = all.substr(offset);
+    if (raw.empty()) return R::error("parsing message: empty message");
+    if (raw.size() > kMaxMessageBytes) return parseMessage(raw);  // the same refusal, worded once
+    // The scan walks the whole message once; what it has passed (a MiB behind) leaves memory.
+    const detail::ParseView view = detail::makeParseView(raw, [&file, offset](size_t passed) {
+      if (passed > kReleaseLagBytes) file.release(offset + passed - kReleaseLagBytes);
+    });
+    file.release(all.size());
+    // Limits hit: what GMime may see is a rewritten copy (hostile input, never the common case).
+    if (view.changed) return parseMessage(raw);
+    const int fd = ::dup(file.fd());
+    if (fd < 0) return R::error(std::string("parsing message: dup: ") + std::strerror(errno));
+    // The stream owns the duplicate and closes it; its bounds start after the spool header.
+    detail::GObjectPtr<GMimeStream> stream(
+        g_mime_stream_fs_new_with_bounds(fd, static_cast<gint64>(offset), static_cast<gint64>(all.size())));
+    detail::MessagePtr parsed = detail::parseMimeStream(stream.get(), detail::Headerless::kTreatAsBody);
+    if (!parsed) return R::error("parsing message: not a MIME message");
+    return finish(summarise(parsed.get()), view);
+  } catch (const std::exception& e) {  // std::bad_alloc from our own containers
+    return R::error(std::string("parsing message: ") + e.what());
+  }
+}
 
 common::Result<MessageSummary> parseMessage(std::string_view raw) {
   try {
     detail::ParseView view = detail::makeParseView(raw);
     auto parsed = detail::parseMime(view.bytes(raw), detail::Headerless::kTreatAsBody);
     if (!parsed) return parsed.status().withContext("parsing message");
-    MessageSummary summary = summarise(parsed->get());
-    summary.hiddenParts = view.hiddenParts;
-    summary.limitNotes.insert(summary.limitNotes.begin(), view.notes.begin(), view.notes.end());
-    return summary;
+    return finish(summarise(parsed->get()), view);
   } catch (const std::exception& e) {  // std::bad_alloc from our own containers
     return common::Result<MessageSummary>::error(std::string("parsing message: ") + e.what());
   }

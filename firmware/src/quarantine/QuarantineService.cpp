@@ -124,20 +124,29 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   envelope.imapUid = req.imapUid;
   auto written = deps_.spool->write(envelope, req.raw);
   if (!written) return written.status().withContext("spooling");
+  return admit(req, written.value());
+}
 
+common::Result<IntakeResult> QuarantineService::acceptStreamed(const IntakeRequest& req, spool::SpoolWriter& message) {
+  auto written = message.commit();
+  if (!written) return written.status().withContext("spooling");
+  return admit(req, written.value());
+}
+
+common::Result<IntakeResult> QuarantineService::admit(const IntakeRequest& req, const spool::WrittenEntry& written) {
   // A message GMime cannot make sense of is still kept: rules then see only the envelope.
   // The marker makes a crash inside the parser a held "not parsed" message after the restart
-  // instead of the same crash again.
+  // instead of the same crash again. It is parsed from its spool file, never from memory.
   mime::MessageSummary summary;
   std::string contentNote;
-  deps_.spool->markParsing(written->name);
-  if (auto parsed = mime::parseMessage(req.raw); parsed) {
+  deps_.spool->markParsing(written.name);
+  if (auto parsed = parse({deps_.spool->pathOf(written.name), written.rawOffset}); parsed) {
     summary = std::move(parsed.value());
     contentNote = joinNotes(summary.limitNotes);
   } else {
     contentNote = "the content could not be parsed (" + parsed.errorMessage() + "); only the raw message is shown";
   }
-  deps_.spool->clearParsing(written->name);
+  deps_.spool->clearParsing(written.name);
 
   rules::MessageFacts facts;
   facts.source = req.source;
@@ -149,7 +158,7 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   facts.ccHeader = summary.cc;
   facts.subject = summary.subject;
   facts.headers = summary.headers;
-  facts.size = static_cast<int64_t>(req.raw.size());
+  facts.size = static_cast<int64_t>(written.size);
   facts.hasAttachment = summary.hasAttachments();
   facts.flagged = req.flagged;
   const rules::Decision decision = rules::decide(deps_.rules->rules(), facts, options().defaultAction);
@@ -171,10 +180,10 @@ common::Result<IntakeResult> QuarantineService::accept(const IntakeRequest& req)
   m.smtpProtocol = req.smtpProtocol;
   m.smtpUtf8 = req.smtpUtf8;
   m.receivedAt = now;
-  m.size = static_cast<int64_t>(req.raw.size());
+  m.size = static_cast<int64_t>(written.size);
   m.hasAttachments = summary.hasAttachments();
-  m.contentHash = written->contentHash;
-  m.spoolName = written->name;
+  m.contentHash = written.contentHash;
+  m.spoolName = written.name;
   m.nextAttemptAt = now;
   m.imapUid = req.imapUid;
   m.imapUidValidity = req.imapUidValidity;
@@ -238,6 +247,22 @@ common::Result<std::string> QuarantineService::currentSpoolName(const store::Mes
   }
   return common::Result<std::string>::error("version " + std::to_string(m.currentVersion) + " of message " +
                                             std::to_string(m.id) + " has no spool file");
+}
+
+common::Result<spool::RawLocation> QuarantineService::locate(const store::MessageRecord& m, bool original) {
+  auto name = original ? common::Result<std::string>(m.spoolName) : currentSpoolName(m);
+  if (!name) return name.status();
+  return deps_.spool->locate(name.value());
+}
+
+common::Result<mime::MessageSummary> QuarantineService::parse(const spool::RawLocation& where) {
+  while (!parses_.acquire(1000)) {
+  }
+  struct SlotRelease {
+    common::WorkSlots& slots;
+    ~SlotRelease() { slots.release(); }
+  } slot{parses_};
+  return mime::parseMessageFile(where.path, where.offset);
 }
 
 common::Result<std::string> QuarantineService::readCurrent(const store::MessageRecord& m) {

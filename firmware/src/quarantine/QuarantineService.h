@@ -19,6 +19,7 @@
 #include "quarantine/DeliveryPort.h"
 #include "quarantine/Notifier.h"
 #include "quarantine/RuleBook.h"
+#include "common/AttemptLimiter.h"
 #include "spool/Spool.h"
 #include "store/AuditRepository.h"
 #include "store/MessageRepository.h"
@@ -103,6 +104,14 @@ class QuarantineService {
   // Spool (fsynced) → summary → rules → row committed. Only after this returns ok may the
   // SMTP gate answer 250. Pass mail is queued and the relay worker woken.
   common::Result<IntakeResult> accept(const IntakeRequest& request);
+  // The same for a message that was streamed into the spool as it arrived (SMTP DATA):
+  // `request.raw` is not used; `message` is committed (made durable) here, then parsed from
+  // its file.
+  common::Result<IntakeResult> acceptStreamed(const IntakeRequest& request, spool::SpoolWriter& message);
+  // Messages parsed at once at intake: each maps its file, so one at a time keeps the peak
+  // at one message's pages however many clients send at once (DESIGN §1, static footprint).
+  static constexpr unsigned kParseSlots = 1;
+  spool::Spool& spool() { return *deps_.spool; }  // where the gate streams DATA (Spool::begin)
 
   ActionResult release(int64_t id, const Actor& actor, const std::optional<std::vector<std::string>>& to = {});
   ActionResult discard(int64_t id, const Actor& actor);
@@ -113,6 +122,10 @@ class QuarantineService {
                   const std::optional<std::string>& text);
   common::Result<std::string> diff(int64_t id);
   common::Result<std::string> rawMessage(int64_t id, bool original);
+  // Where the bytes of a message's current (or original) version are, and their summary
+  // parsed from that file (in one of the kParseSlots, like intake).
+  common::Result<spool::RawLocation> locate(const store::MessageRecord& m, bool original);
+  common::Result<mime::MessageSummary> parse(const spool::RawLocation& where);
 
   // What a delivery port is handed for message `m` with the bytes `raw` of its current version.
   static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);
@@ -152,6 +165,7 @@ class QuarantineService {
   void setOptions(QuarantineOptions options);
 
  private:
+  common::Result<IntakeResult> admit(const IntakeRequest& request, const spool::WrittenEntry& written);
   void audit(const Actor& actor, const std::string& action, int64_t emailId, const std::string& details);
   void emit(int64_t id, const std::string& status);
   DeliveryPort* portFor(const std::string& source);
@@ -172,6 +186,7 @@ class QuarantineService {
     bool delivered = false;
   };
   QuarantineDeps deps_;
+  common::WorkSlots parses_{kParseSlots};
   mutable std::mutex optionsMu_;
   QuarantineOptions options_;  // guarded by optionsMu_ (a reload replaces it)
   std::function<void(int64_t)> beforeClaimForTest_;

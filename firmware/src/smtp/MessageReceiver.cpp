@@ -14,7 +14,7 @@ MessageReceiver::Verdict MessageReceiver::addLine(std::string_view line, bool to
   // The limit is on the line as sent (stuffed), CRLF included: it is a transport limit.
   if ((tooLong || line.size() + 2 > limits_.maxLineBytes) && !lineTooLong_) {
     lineTooLong_ = true;
-    std::string().swap(raw_);  // the message will be refused: keep nothing of it
+    refuse();
   }
   // A lone "." that did not end DATA (it followed or ended in a bare LF) is content: kept.
   if (dotAtLineStart && line.size() > 1 && line.front() == '.') line.remove_prefix(1);
@@ -31,14 +31,26 @@ MessageReceiver::Verdict MessageReceiver::addLine(std::string_view line, bool to
 void MessageReceiver::store(std::string_view text) {
   if (inHeaders_) noteHeader(text);
   size_ += text.size() + 2;
-  if (size_ > limits_.maxBytes) {
-    if (!sizeExceeded_) std::string().swap(raw_);  // give the memory back at once
+  if (size_ > limits_.maxBytes && !sizeExceeded_) {
     sizeExceeded_ = true;
+    refuse();
   }
-  if (!sizeExceeded_ && !lineTooLong_) {
-    raw_.append(text);
-    raw_.append("\r\n");
+  if (!sizeExceeded_ && !lineTooLong_ && sink_ != nullptr) {
+    chunk_.append(text);
+    chunk_.append("\r\n");
+    if (chunk_.size() >= kChunkBytes) flush();
   }
+}
+
+void MessageReceiver::flush() {
+  if (sink_ != nullptr && !chunk_.empty()) sink_->write(chunk_);
+  chunk_.clear();  // the capacity stays: the next chunk reuses it
+}
+
+// The message will be refused: keep nothing of it, and give the chunk's memory back at once.
+void MessageReceiver::refuse() {
+  sink_ = nullptr;
+  std::string().swap(chunk_);
 }
 
 void MessageReceiver::noteHeader(std::string_view text) {
@@ -49,15 +61,17 @@ void MessageReceiver::noteHeader(std::string_view text) {
   if (common::istartsWith(text, "received:")) ++receivedHeaders_;
 }
 
-std::string MessageReceiver::take() {
-  std::string out;
-  out.swap(raw_);
+void MessageReceiver::start(MessageSink* sink) {
   reset();
-  return out;
+  sink_ = sink;
+  chunk_.reserve(kChunkBytes + limits_.maxLineBytes + 2);
 }
 
+void MessageReceiver::finish() { flush(); }
+
 void MessageReceiver::reset() {
-  std::string().swap(raw_);
+  sink_ = nullptr;
+  std::string().swap(chunk_);
   size_ = 0;
   sizeExceeded_ = false;
   lineTooLong_ = false;

@@ -94,6 +94,7 @@ void SmtpSession::onTlsStarted() {
   envelope_.clientAddress = options_.clientAddress;
   envelope_.clientHost = options_.clientHost;
   receiver_.reset();
+  sink_.reset();
   enterState(SmtpState::Connected);
 }
 
@@ -157,6 +158,7 @@ void SmtpSession::resetTransaction() {
   envelope_.eightBitMime = false;
   envelope_.smtpUtf8 = false;
   receiver_.reset();
+  sink_.reset();  // a message not handed over is dropped (the gate's temp file goes with it)
 }
 
 // A failed parse carries a whole reply line: "501 5.1.7 Bad sender address syntax: …".

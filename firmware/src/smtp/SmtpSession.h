@@ -5,6 +5,7 @@
 // a proceed…() that acts. Nothing thrown inside (delegate included) escapes a public method:
 // a protocol error becomes a reply, an internal one a 421 and a close.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -85,6 +86,7 @@ class SmtpSession {
   SmtpState state_ = SmtpState::Connected;
   Envelope envelope_;
   MessageReceiver receiver_;
+  std::unique_ptr<MessageSink> sink_;  // the message being received (DATA), from the delegate
   std::string pendingUser_;  // AUTH LOGIN between the user and the password step
   bool tls_ = false;
   bool helloSeen_ = false;

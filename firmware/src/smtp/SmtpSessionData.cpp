@@ -46,7 +46,20 @@ bool SmtpSession::checkData(const SmtpCommand& cmd) {
 }
 
 void SmtpSession::proceedData() {
-  receiver_.reset();
+  envelope_.tls = tls_;
+  try {
+    sink_ = delegate_.openMessage(envelope_);
+  } catch (const std::exception& e) {
+    log().error("smtp delegate failed to open a message: %s", std::string(e.what()));
+    sink_.reset();
+  }
+  if (!sink_) {
+    // Nothing read yet: the client keeps the message and tries again (RFC 5321 §4.2.5).
+    countMessage("tempfail");
+    reply(451, "4.3.0", "Cannot store a message now; try again later");
+    return;
+  }
+  receiver_.start(sink_.get());
   enterState(SmtpState::Data);
   send(SmtpReply::line(354, "", "End data with <CR><LF>.<CR><LF>"));
 }
@@ -88,10 +101,10 @@ void SmtpSession::finishMessage() {
     // DATA, and the line limit is a size limit of the transport.
     replyLine = "552 5.5.2 Message has a line longer than " + std::to_string(options_.maxLineBytes) + " bytes";
   } else {
-    envelope_.tls = tls_;
+    receiver_.finish();
     AcceptResult r;
     try {
-      r = delegate_.acceptMessage(envelope_, receiver_.take());
+      r = delegate_.acceptMessage(envelope_, *sink_);
     } catch (const std::exception& e) {
       log().error("smtp delegate failed to accept a message: %s", std::string(e.what()));
       r = AcceptResult{};

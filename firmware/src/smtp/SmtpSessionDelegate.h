@@ -1,10 +1,13 @@
 #pragma once
 // How a session talks to its owner (the app wires it to spool + store + rules). The smtp
-// module knows nothing of storage: it hands over an envelope and the raw bytes and sends back
-// exactly the reply it is given. One delegate serves every session of a server, from the
+// module knows nothing of storage: it writes the message into the sink the delegate gives it,
+// hands over the envelope and that sink, and sends back exactly the reply it is given. One delegate serves every session of a server, from the
 // server's worker threads at once: implementations must be thread-safe.
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "smtp/MessageSink.h"
 
 namespace mg::smtp {
 
@@ -46,9 +49,24 @@ class SmtpSessionDelegate {
   // `clientHost` is the client's address without the port (for per-address throttling).
   virtual AuthVerdict authenticate(const std::string& user, const std::string& password,
                                    const std::string& clientHost) = 0;
-  // raw = the message after dot-unstuffing, every line ending in CRLF. Return only once the
-  // message is durable when the kind is Accepted: the session sends `reply` as it is.
-  virtual AcceptResult acceptMessage(const Envelope& env, std::string raw) = 0;
+  // At DATA, before 354: where the message is to go. nullptr (the spool cannot take it now)
+  // makes DATA answer 451 and nothing is read.
+  virtual std::unique_ptr<MessageSink> openMessage(const Envelope& env) = 0;
+  // At the end dot, with the sink openMessage gave for this message, now holding all of it.
+  // Return only once the message is durable when the kind is Accepted: the session sends
+  // `reply` as it is. A message refused by the session's limits is never handed over: its
+  // sink is dropped instead.
+  virtual AcceptResult acceptMessage(const Envelope& env, MessageSink& message) = 0;
+};
+
+// A delegate whose messages are strings (tests, fuzzers): implement acceptRaw.
+class BufferingDelegate : public SmtpSessionDelegate {
+ public:
+  std::unique_ptr<MessageSink> openMessage(const Envelope&) final { return std::make_unique<MemorySink>(); }
+  AcceptResult acceptMessage(const Envelope& env, MessageSink& message) final {
+    return acceptRaw(env, std::move(static_cast<MemorySink&>(message).data));
+  }
+  virtual AcceptResult acceptRaw(const Envelope& env, std::string raw) = 0;
 };
 
 }  // namespace mg::smtp

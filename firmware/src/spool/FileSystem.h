@@ -12,21 +12,32 @@
 
 namespace mg::spool {
 
+// A file being written piece by piece (a message as SMTP DATA brings it): nothing of it is
+// durable until sync() has returned.
+class AppendableFile {
+ public:
+  virtual ~AppendableFile() = default;
+  virtual common::Status append(std::string_view data) = 0;
+  virtual common::Status sync() = 0;
+  virtual common::Status close() = 0;  // also run by the destructor, its error then unseen
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // Creates `path`, which must not exist, with `data`; with `sync` the content is durable
   // (fsync) before this returns. The directory entry is durable only after syncDir.
   virtual common::Status createFile(const std::string& path, std::string_view data, bool sync) = 0;
-  // The same with the content in two pieces (a spool header and the message), so that a
-  // 25 MB message is not copied once more only to put a few lines in front of it.
-  virtual common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) = 0;
+  // Creates `path`, which must not exist, for appending.
+  virtual common::Result<std::unique_ptr<AppendableFile>> createAppendable(const std::string& path) = 0;
   // Replaces `path` (creating it if needed), the same way.
   virtual common::Status replaceFile(const std::string& path, std::string_view data, bool sync) = 0;
   virtual common::Status rename(const std::string& from, const std::string& to) = 0;
   virtual common::Status syncDir(const std::string& dir) = 0;
   virtual common::Status remove(const std::string& path) = 0;  // success when it was not there
   virtual common::Result<std::string> readFile(const std::string& path) const = 0;
+  // At most the first `maxBytes` of the file (a spool header without its 25 MB message).
+  virtual common::Result<std::string> readPrefix(const std::string& path, size_t maxBytes) const = 0;
   virtual bool isFile(const std::string& path) const = 0;
   virtual std::vector<std::string> listFiles(const std::string& dir) const = 0;  // names, unsorted
 

@@ -2,11 +2,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <limits>
 
 #include "spool/FileSystem.h"
 
@@ -29,16 +29,43 @@ common::Status writeAll(int fd, std::string_view data, const std::string& path) 
   return common::Status::success();
 }
 
+class PosixAppendableFile final : public AppendableFile {
+ public:
+  PosixAppendableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixAppendableFile() override { (void)close(); }
+  common::Status append(std::string_view data) override {
+    if (fd_ < 0) return common::Status::error("write " + path_ + ": file is closed");
+    return writeAll(fd_, data, path_);
+  }
+  common::Status sync() override {
+    if (fd_ < 0 || ::fsync(fd_) != 0) return common::Status::error(errnoText("fsync " + path_));
+    return common::Status::success();
+  }
+  common::Status close() override {
+    if (fd_ < 0) return common::Status::success();
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) return common::Status::error(errnoText("close " + path_));
+    return common::Status::success();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 class PosixFileSystem final : public FileSystem {
  public:
-  common::Status createFile(const std::string& path, std::string_view data, bool sync) override {
-    return write(path, data, {}, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
+  common::Result<std::unique_ptr<AppendableFile>> createAppendable(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return common::Result<std::unique_ptr<AppendableFile>>::error(errnoText("create " + path));
+    return std::unique_ptr<AppendableFile>(std::make_unique<PosixAppendableFile>(fd, path));
   }
-  common::Status createFile(const std::string& path, std::string_view head, std::string_view body, bool sync) override {
-    return write(path, head, body, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
+  common::Status createFile(const std::string& path, std::string_view data, bool sync) override {
+    return write(path, data, sync, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
   }
   common::Status replaceFile(const std::string& path, std::string_view data, bool sync) override {
-    return write(path, data, {}, sync, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
+    return write(path, data, sync, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
   }
   common::Status rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) return common::Status::error(errnoText("rename " + from));
@@ -57,11 +84,10 @@ class PosixFileSystem final : public FileSystem {
     return common::Status::success();
   }
   common::Result<std::string> readFile(const std::string& path) const override {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return common::Result<std::string>::error(errnoText("open " + path));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return read(path, std::numeric_limits<size_t>::max());
+  }
+  common::Result<std::string> readPrefix(const std::string& path, size_t maxBytes) const override {
+    return read(path, maxBytes);
   }
   bool isFile(const std::string& path) const override {
     std::error_code ec;
@@ -79,12 +105,33 @@ class PosixFileSystem final : public FileSystem {
   }
 
  private:
-  static common::Status write(const std::string& path, std::string_view data, std::string_view more, bool sync,
-                              int flags) {
+  // Into a string of the file's size, read once: no stream buffer, no second copy.
+  static common::Result<std::string> read(const std::string& path, size_t maxBytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return common::Result<std::string>::error(errnoText("open " + path));
+    struct stat st {};
+    std::string out;
+    if (::fstat(fd, &st) == 0) out.reserve(std::min(maxBytes, static_cast<size_t>(st.st_size)));
+    char buffer[64 * 1024];
+    while (out.size() < maxBytes) {
+      const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, maxBytes - out.size()));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const auto failed = common::Result<std::string>::error(errnoText("read " + path));
+        ::close(fd);
+        return failed;
+      }
+      if (n == 0) break;
+      out.append(buffer, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return out;
+  }
+
+  static common::Status write(const std::string& path, std::string_view data, bool sync, int flags) {
     const int fd = ::open(path.c_str(), flags, 0600);
     if (fd < 0) return common::Status::error(errnoText("create " + path));
     common::Status st = writeAll(fd, data, path);
-    if (st.ok()) st = writeAll(fd, more, path);
     if (st.ok() && sync && ::fsync(fd) != 0) st = common::Status::error(errnoText("fsync " + path));
     if (::close(fd) != 0 && st.ok()) st = common::Status::error(errnoText("close " + path));
     return st;

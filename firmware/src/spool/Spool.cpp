@@ -129,37 +129,32 @@ common::Result<SpoolFile> Spool::decode(std::string_view bytes) {
   return f;
 }
 
-common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::string_view raw,
-                                          const std::string& nameHint) {
-  if (!validSender(envelope.mailFrom)) return common::Result<WrittenEntry>::error("bad envelope sender address");
-  if (!validSource(envelope.source)) return common::Result<WrittenEntry>::error("unknown message source");
+common::Result<std::unique_ptr<SpoolWriter>> Spool::begin(const SpoolEnvelope& envelope, const std::string& nameHint) {
+  using R = common::Result<std::unique_ptr<SpoolWriter>>;
+  if (!validSender(envelope.mailFrom)) return R::error("bad envelope sender address");
+  if (!validSource(envelope.source)) return R::error("unknown message source");
   for (const auto& r : envelope.rcptTo) {
-    if (!validRecipient(r)) return common::Result<WrittenEntry>::error("bad envelope recipient address");
+    if (!validRecipient(r)) return R::error("bad envelope recipient address");
   }
-  WrittenEntry entry;
+  if (nameHint.find('/') != std::string::npos) return R::error("bad spool name");
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
-  entry.name = (nameHint.empty() ? std::to_string(ms) + "-" + common::randomHex(6) : nameHint) + kSuffix;
-  entry.contentHash = common::sha256Hex(raw);
-  entry.size = raw.size();
-
-  const std::string tmpPath = dir_ + "/tmp/" + entry.name;
-  const std::string finalPath = dir_ + "/" + entry.name;
+  SpoolWriter::Target target{fs_, dir_, (nameHint.empty() ? std::to_string(ms) + "-" + common::randomHex(6) : nameHint) + kSuffix, sync_};
+  auto file = fs_->createAppendable(dir_ + "/tmp/" + target.name);
+  if (!file) return file.status();
   const std::string header = encodeHeader(envelope);
-  common::Status st = fs_->createFile(tmpPath, header, raw, sync_);
-  if (st.ok()) st = fs_->rename(tmpPath, finalPath);
-  if (!st.ok()) {
-    (void)fs_->remove(tmpPath);
-    return st;
-  }
-  // The rename is durable only once the directory entry is.
-  if (sync_) {
-    if (auto dirSt = fs_->syncDir(dir_); !dirSt.ok()) return dirSt;
-  }
-  const size_t written = header.size() + raw.size();
-  bytesWritten_ += written;
-  common::Metrics::global().increment("mailgate_spool_bytes_written_total", {}, static_cast<double>(written));
-  return entry;
+  std::unique_ptr<SpoolWriter> writer(new SpoolWriter(std::move(target), std::move(file.value()), header.size()));
+  // The header goes straight to the file; the writer hashes and counts only the message.
+  if (auto st = writer->file_->append(header); !st.ok()) return st;  // the writer removes its temp file
+  return R(std::move(writer));
+}
+
+common::Result<WrittenEntry> Spool::write(const SpoolEnvelope& envelope, std::string_view raw,
+                                          const std::string& nameHint) {
+  auto writer = begin(envelope, nameHint);
+  if (!writer) return writer.status();
+  writer.value()->append(raw);
+  return writer.value()->commit();
 }
 
 common::Result<SpoolFile> Spool::read(const std::string& name) const {
@@ -173,6 +168,17 @@ common::Result<std::string> Spool::readRaw(const std::string& name) const {
   auto f = read(name);
   if (!f) return f.status();
   return std::move(f.value().raw);
+}
+
+common::Result<RawLocation> Spool::locate(const std::string& name) const {
+  using R = common::Result<RawLocation>;
+  if (name.find('/') != std::string::npos) return R::error("bad spool name");
+  const std::string path = dir_ + "/" + name;
+  auto prefix = fs_->readPrefix(path, kMaxHeaderBytes);
+  if (!prefix) return R::error("spool file " + name + " is missing");
+  auto decoded = decode(prefix.value());
+  if (!decoded) return R::error("spool file " + name + ": " + decoded.errorMessage());
+  return RawLocation{path, prefix.value().size() - decoded.value().raw.size()};
 }
 
 common::Status Spool::remove(const std::string& name) {

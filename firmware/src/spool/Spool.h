@@ -10,7 +10,7 @@
 // account's INBOX) says where it came from, so recovery never mistakes it for SMTP mail:
 //   MGSPOOL 2\n  from …\n  rcpt …\n  source imap\n  account <id>\n  imap-uid <uidvalidity> <uid>\n  \n  <raw>
 // (account and imap-uid only when known). Each envelope has exactly one spelling.
-#include <atomic>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +18,7 @@
 
 #include "common/Status.h"
 #include "spool/FileSystem.h"
+#include "spool/SpoolWriter.h"
 
 namespace mg::spool {
 
@@ -37,10 +38,17 @@ struct SpoolFile {
   std::string raw;
 };
 
+// Where a message's raw bytes are: in the file at `path`, from `offset` on.
+struct RawLocation {
+  std::string path;
+  uint64_t offset = 0;
+};
+
 struct WrittenEntry {
   std::string name;         // file name inside the spool directory
   std::string contentHash;  // SHA-256 hex of the raw bytes
   uint64_t size = 0;        // raw bytes
+  uint64_t rawOffset = 0;   // where the raw bytes start in the file (after the envelope header)
 };
 
 class Spool {
@@ -52,11 +60,18 @@ class Spool {
   // `nameHint` lets edited versions sit beside their original ("<orig>.v2").
   common::Result<WrittenEntry> write(const SpoolEnvelope& envelope, std::string_view raw,
                                      const std::string& nameHint = "");
+  // The same, for a message that arrives in pieces: its envelope is checked and written now,
+  // the message by SpoolWriter::append, and it is in the spool once commit() returns.
+  common::Result<std::unique_ptr<SpoolWriter>> begin(const SpoolEnvelope& envelope, const std::string& nameHint = "");
+  std::string pathOf(const std::string& name) const { return dir_ + "/" + name; }
   common::Result<SpoolFile> read(const std::string& name) const;
   common::Result<std::string> readRaw(const std::string& name) const;
+  // Reads only the envelope header (at most kMaxHeaderBytes), to parse the message from the file.
+  common::Result<RawLocation> locate(const std::string& name) const;
+  static constexpr size_t kMaxHeaderBytes = 1024 * 1024;
   common::Status remove(const std::string& name);
-  bool exists(const std::string& name) const;
-  common::Status syncDir();  // removals made durable (retention, before it deletes the rows)  // a message file of that name is in the spool
+  bool exists(const std::string& name) const;  // a message file of that name is in the spool
+  common::Status syncDir();  // removals made durable (retention, before it deletes the rows)
   std::vector<std::string> list() const;  // message files only, sorted
 
   // A marker beside a spool file while its content is parsed. Should the process die inside
@@ -74,7 +89,6 @@ class Spool {
   void clearDelivered(const std::string& name);
   std::string deliveredAs(const std::string& name) const;  // the status, or "" without a marker
   const std::string& dir() const { return dir_; }
-  uint64_t bytesWritten() const { return bytesWritten_; }
 
   // The fault harness's control (tests/faults/): with false, write() skips every fsync, and
   // the simulated power cut must then find acknowledged mail missing.
@@ -93,7 +107,6 @@ class Spool {
   std::string dir_;
   std::shared_ptr<FileSystem> fs_;
   bool sync_ = true;
-  std::atomic<uint64_t> bytesWritten_{0};
 };
 
 }  // namespace mg::spool

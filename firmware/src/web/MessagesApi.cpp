@@ -3,7 +3,7 @@
 
 #include "common/Metrics.h"
 #include "common/Text.h"
-#include "mime/MessageParser.h"
+#include "mime/MessageSummary.h"
 #include "web/ApiServer.h"
 #include "web/MessageJson.h"
 #include "smtp/Address.h"
@@ -158,13 +158,14 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     const auto& m = row.value();
     if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
     mime::MessageSummary summary;
-    auto raw = c.quarantine->rawMessage(*id, false);
+    // Parsed from the spool file, never read whole into memory.
+    auto raw = c.quarantine->locate(*m, false);
     if (!m->parsed) {
       // Held unparsed after a crash in the parser: parsing it here could crash again.
       summary.limitNotes.push_back(m->contentNote);
       summary.hiddenParts = 1;
     } else if (raw) {
-      if (auto s = mime::parseMessage(raw.value()); s) {
+      if (auto s = c.quarantine->parse(raw.value()); s) {
         summary = s.value();
       } else {
         summary.limitNotes.push_back("the content could not be parsed (" + s.errorMessage() +

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "mime/MessageParser.h"
+#include "mime/MessageSummary.h"
 #include "rules/RuleJson.h"
 #include "web/ApiServer.h"
 #include "web/MessageJson.h"
@@ -36,8 +36,8 @@ rules::MessageFacts factsOf(const store::MessageRecord& m, quarantine::Quarantin
   f.size = m.size;
   f.hasAttachment = m.hasAttachments;
   if (needHeaders && m.parsed) {
-    if (auto raw = q.rawMessage(m.id, true); raw) {
-      if (auto s = mime::parseMessage(raw.value()); s) {
+    if (auto raw = q.locate(m, true); raw) {
+      if (auto s = q.parse(raw.value()); s) {
         f.headers = s->headers;
         f.ccHeader = s->cc;
       }

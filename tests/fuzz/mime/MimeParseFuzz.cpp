@@ -1,8 +1,14 @@
 // libFuzzer entry: any bytes through parseMessage and, when they parse, editMessage and a
-// diff of the two versions. Crashes, leaks, UB and an edit that does not read back are findings.
+// diff of the two versions. Crashes, leaks, UB and an edit that does not read back are findings;
+// so is parseMessageFile (intake's parse, from the spool file) saying anything else of the
+// same bytes than parseMessage does.
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +27,28 @@ std::string asWritten(std::string s) {
   return s;
 }
 
+// The bytes behind a spool-like header in a scratch file of this process.
+std::string scratchFile(std::string_view header, std::string_view raw) {
+  static const std::string path =
+      (std::filesystem::temp_directory_path() / ("mime-parse-fuzz-" + std::to_string(::getpid()) + ".msg")).string();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << header << raw;
+  return path;
+}
+
+bool sameSummary(const mg::mime::MessageSummary& a, const mg::mime::MessageSummary& b) {
+  if (a.attachments.size() != b.attachments.size()) return false;
+  for (size_t i = 0; i < a.attachments.size(); ++i) {
+    if (a.attachments[i].filename != b.attachments[i].filename ||
+        a.attachments[i].contentType != b.attachments[i].contentType || a.attachments[i].size != b.attachments[i].size) {
+      return false;
+    }
+  }
+  return a.messageId == b.messageId && a.from == b.from && a.to == b.to && a.cc == b.cc && a.subject == b.subject &&
+         a.date == b.date && a.headers == b.headers && a.text == b.text && a.textTruncated == b.textTruncated &&
+         a.htmlPresent == b.htmlPresent && a.limitNotes == b.limitNotes && a.hiddenParts == b.hiddenParts;
+}
+
 std::string trimmed(const std::string& s) {
   const size_t a = s.find_first_not_of(" \t");
   if (a == std::string::npos) return "";
@@ -31,7 +59,11 @@ std::string trimmed(const std::string& s) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   auto summary = mg::mime::parseMessage(raw);
+  constexpr std::string_view kHeader = "MGSPOOL 1\nfrom a@b\nrcpt c@d\n\n";
+  auto fromFile = mg::mime::parseMessageFile(scratchFile(kHeader, raw), kHeader.size());
+  if (summary.ok() != fromFile.ok()) std::abort();
   if (!summary) return 0;
+  if (!sameSummary(summary.value(), fromFile.value())) std::abort();
   const std::optional<std::string> text =
       summary->text.empty() ? std::nullopt : std::optional<std::string>("edited body \xc3\xa9\n" + summary->text);
   auto edited = mg::mime::editMessage(raw, std::string("Edited: ") + summary->subject, text);

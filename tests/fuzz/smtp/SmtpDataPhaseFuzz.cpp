@@ -21,13 +21,13 @@ namespace {
 
 using namespace mg::smtp;
 
-class RecordingDelegate : public SmtpSessionDelegate {
+class RecordingDelegate : public BufferingDelegate {
  public:
   bool diskHasRoom() override { return true; }
   AuthVerdict authenticate(const std::string&, const std::string&, const std::string&) override {
     return AuthVerdict::Rejected;
   }
-  AcceptResult acceptMessage(const Envelope& env, std::string raw) override {
+  AcceptResult acceptRaw(const Envelope& env, std::string raw) override {
     messages.emplace_back(env.mailFrom, std::move(raw));
     return {AcceptResult::Kind::Accepted, "250 2.0.0 Ok", "held"};
   }

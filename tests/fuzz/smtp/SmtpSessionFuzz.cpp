@@ -27,14 +27,14 @@ void require(bool ok) {
 constexpr size_t kMaxRecipients = 5;
 constexpr size_t kMaxMessageBytes = 4096;
 
-class CheckingDelegate : public SmtpSessionDelegate {
+class CheckingDelegate : public BufferingDelegate {
  public:
   bool diskHasRoom() override { return true; }
   AuthVerdict authenticate(const std::string& user, const std::string&, const std::string&) override {
     require(tls);
     return user == "u" ? AuthVerdict::Accepted : AuthVerdict::Rejected;
   }
-  AcceptResult acceptMessage(const Envelope& env, std::string raw) override {
+  AcceptResult acceptRaw(const Envelope& env, std::string raw) override {
     require(!env.heloName.empty());
     require(!env.rcptTo.empty() && env.rcptTo.size() <= kMaxRecipients);
     require(raw.size() <= kMaxMessageBytes);

@@ -24,7 +24,7 @@ AuthVerdict FakeDelegate::authenticate(const std::string& user, const std::strin
   return it != users.end() && it->second == password ? AuthVerdict::Accepted : AuthVerdict::Rejected;
 }
 
-AcceptResult FakeDelegate::acceptMessage(const Envelope& env, std::string raw) {
+AcceptResult FakeDelegate::acceptRaw(const Envelope& env, std::string raw) {
   if (throwOnAccept) throw std::runtime_error("disk on fire");
   accepted.emplace_back(env, std::move(raw));
   return result;

@@ -31,11 +31,11 @@ class RecordingOutput : public SmtpSessionOutput {
   std::string wire_;
 };
 
-class FakeDelegate : public SmtpSessionDelegate {
+class FakeDelegate : public BufferingDelegate {
  public:
   bool diskHasRoom() override { return room; }
   AuthVerdict authenticate(const std::string& user, const std::string& password, const std::string& host) override;
-  AcceptResult acceptMessage(const Envelope& env, std::string raw) override;
+  AcceptResult acceptRaw(const Envelope& env, std::string raw) override;
 
   bool room = true;
   bool throwOnAccept = false;

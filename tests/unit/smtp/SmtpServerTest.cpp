@@ -23,13 +23,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class LockedDelegate : public SmtpSessionDelegate {
+class LockedDelegate : public BufferingDelegate {
  public:
   bool diskHasRoom() override { return true; }
   AuthVerdict authenticate(const std::string& user, const std::string& password, const std::string&) override {
     return user == "alice" && password == "correct horse" ? AuthVerdict::Accepted : AuthVerdict::Rejected;
   }
-  AcceptResult acceptMessage(const Envelope& env, std::string raw) override {
+  AcceptResult acceptRaw(const Envelope& env, std::string raw) override {
     std::lock_guard<std::mutex> lock(mu);
     accepted.emplace_back(env, std::move(raw));
     return {AcceptResult::Kind::Accepted, "250 2.0.0 Ok: held as " + std::to_string(accepted.size()), "held"};

@@ -120,3 +120,64 @@ TEST(SpoolTest, TheEnvelopeGoesThroughTheOneAddressParser) {
   EXPECT_FALSE(spool.write({"a@b.example", {""}}, "x").ok());
   EXPECT_FALSE(spool.write({"not an address", {"c@d.example"}}, "x").ok());
 }
+
+TEST(SpoolTest, AMessageWrittenInPiecesIsTheSameAsOneWrittenWhole) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  const std::string raw = "Subject: pieces\r\n\r\n" + std::string(200000, 'p') + "\r\n";
+  auto writer = spool.begin({"a@b", {"c@d"}});
+  ASSERT_TRUE(writer.ok()) << writer.errorMessage();
+  for (size_t at = 0; at < raw.size(); at += 65536) writer.value()->append(std::string_view(raw).substr(at, 65536));
+  // Not in the spool until committed: only its temp file exists.
+  EXPECT_TRUE(spool.list().empty());
+  auto streamed = writer.value()->commit();
+  ASSERT_TRUE(streamed.ok()) << streamed.errorMessage();
+  auto whole = spool.write({"a@b", {"c@d"}}, raw);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(streamed->contentHash, whole->contentHash);
+  EXPECT_EQ(streamed->size, raw.size());
+  EXPECT_EQ(streamed->rawOffset, whole->rawOffset);
+  EXPECT_EQ(spool.readRaw(streamed->name).value(), raw);
+  auto where = spool.locate(streamed->name);
+  ASSERT_TRUE(where.ok()) << where.errorMessage();
+  EXPECT_EQ(where->offset, streamed->rawOffset);
+  EXPECT_EQ(where->offset, Spool::encodeHeader({"a@b", {"c@d"}}).size());
+  EXPECT_FALSE(writer.value()->commit().ok());  // a second commit is refused
+}
+
+TEST(SpoolTest, AWriterDroppedWithoutCommitLeavesNothing) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  {
+    auto writer = spool.begin({"a@b", {"c@d"}});
+    ASSERT_TRUE(writer.ok());
+    writer.value()->append("Subject: refused\r\n\r\nover the limit\r\n");
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("spool/tmp")), {}), 1);
+  }
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("spool/tmp")), {}), 0);
+  EXPECT_TRUE(spool.list().empty());
+}
+
+TEST(SpoolTest, BeginChecksTheEnvelopeBeforeCreatingAnything) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  EXPECT_FALSE(spool.begin({"a@b\nrcpt evil@x", {"c@d"}}).ok());
+  EXPECT_FALSE(spool.begin({"a@b", {"c@d"}}, "../escape").ok());
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("spool/tmp")), {}), 0);
+}
+
+TEST(SpoolTest, LocateReadsTheHeaderOfAVersionTwoFile) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"));
+  ASSERT_TRUE(spool.init().ok());
+  SpoolEnvelope e{"a@b", {"c@d"}};
+  e.source = "imap";
+  e.accountId = 3;
+  auto w = spool.write(e, "Subject: s\r\n\r\nx\r\n");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(spool.locate(w->name).value().offset, Spool::encodeHeader(e).size());
+  EXPECT_FALSE(spool.locate("missing.msg").ok());
+}

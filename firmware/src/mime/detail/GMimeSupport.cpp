@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "common/Text.h"
 #include "mime/Limits.h"
 
 namespace mg::mime::detail {
@@ -60,6 +61,50 @@ common::Result<MessagePtr> parseMime(std::string_view raw, Headerless headerless
   GObjectPtr<GMimeStream> asBody(g_mime_stream_mem_new_with_byte_array(bytes));  // owns `bytes`
   if (MessagePtr message = construct(asBody.get())) return message;
   return common::Result<MessagePtr>::error("not a MIME message");
+}
+
+MessagePtr parseMimeStream(GMimeStream* stream, Headerless headerless) {
+  ensureGMimeInitialised();
+  if (MessagePtr message = construct(stream)) return message;
+  if (headerless == Headerless::kRefuse) return nullptr;
+  // An empty header block in front makes all of the input the body (without copying it).
+  if (g_mime_stream_reset(stream) != 0) return nullptr;
+  GObjectPtr<GMimeStream> cat(g_mime_stream_cat_new());
+  GObjectPtr<GMimeStream> emptyHeader(g_mime_stream_mem_new_with_buffer("\r\n", 2));
+  auto* catStream = reinterpret_cast<GMimeStreamCat*>(cat.get());
+  if (g_mime_stream_cat_add_source(catStream, emptyHeader.get()) != 0 || g_mime_stream_cat_add_source(catStream, stream) != 0) {
+    return nullptr;
+  }
+  return construct(cat.get());
+}
+
+std::string decodedPrefix(GMimePart* part, size_t maxBytes, bool& cut) {
+  cut = false;
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (content == nullptr) return {};
+  GMimeStream* encoded = g_mime_data_wrapper_get_stream(content);
+  if (encoded == nullptr || g_mime_stream_reset(encoded) != 0) return {};
+  GObjectPtr<GMimeStream> decoded(g_mime_stream_filter_new(encoded));
+  const GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(content);
+  if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+      encoding == GMIME_CONTENT_ENCODING_UUENCODE) {
+    GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(encoding, FALSE));
+    g_mime_stream_filter_add(reinterpret_cast<GMimeStreamFilter*>(decoded.get()), filter.get());
+  }
+  std::string out;
+  char buffer[16 * 1024];
+  while (out.size() <= maxBytes) {
+    const ssize_t n = g_mime_stream_read(decoded.get(), buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  if (out.size() > maxBytes) {
+    // Not inside a UTF-8 sequence: a cut character would make the whole text look like
+    // another charset to toUtf8. (Other charsets lose at most three bytes of a cut text.)
+    out.resize(common::utf8Prefix(out, maxBytes));
+    cut = true;
+  }
+  return out;
 }
 
 std::string decodedContent(GMimePart* part) {

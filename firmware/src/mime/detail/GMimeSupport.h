@@ -56,9 +56,14 @@ enum class Headerless {
 
 // Size limit and empty input are errors for both parser and editor, checked here once.
 common::Result<MessagePtr> parseMime(std::string_view raw, Headerless headerless);
+// The same from a seekable stream (a file): GMime then keeps offsets, not the content of the
+// parts (its persistent-stream mode), so a 25 MB attachment is never read into memory.
+MessagePtr parseMimeStream(GMimeStream* stream, Headerless headerless);
 
 // Transfer-decoded bytes of a leaf part (base64/QP undone); empty when it has no content.
 std::string decodedContent(GMimePart* part);
+// At most `maxBytes` of them; `cut` says whether there were more. Reads no further than that.
+std::string decodedPrefix(GMimePart* part, size_t maxBytes, bool& cut);
 // Decoded byte count without keeping the bytes (attachments may be large).
 uint64_t decodedSize(GMimePart* part);
 // Serialised size of an embedded message/rfc822 part.

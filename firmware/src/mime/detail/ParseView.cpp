@@ -54,9 +54,11 @@ std::string boundaryOf(std::string_view value) {
   return {};
 }
 
+constexpr size_t kReportEveryBytes = 1024 * 1024;
+
 class Scanner {
  public:
-  explicit Scanner(std::string_view raw) : raw_(raw) {}
+  Scanner(std::string_view raw, const std::function<void(size_t)>& passed) : raw_(raw), passed_(passed) {}
   ParseView run();
 
  private:
@@ -72,6 +74,8 @@ class Scanner {
   void cutRest(size_t at);
 
   std::string_view raw_;
+  const std::function<void(size_t)>& passed_;
+  size_t reported_ = 0;
   std::vector<Edit> edits_;
   std::vector<Frame> frames_;
   std::vector<std::string> notes_;
@@ -283,6 +287,10 @@ ParseView Scanner::run() {
       if (!frames_.empty()) onDelimiter(pos, end, next);
     }
     pos = next;
+    if (passed_ && pos - reported_ >= kReportEveryBytes) {
+      passed_(pos);
+      reported_ = pos;
+    }
   }
   if (mode_ == Mode::Skip && !cut_) edits_.push_back({skipFrom_, raw_.size(), ""});
 
@@ -335,6 +343,8 @@ ParseView Scanner::run() {
 
 }  // namespace
 
-ParseView makeParseView(std::string_view raw) { return Scanner(raw).run(); }
+ParseView makeParseView(std::string_view raw, const std::function<void(size_t)>& passed) {
+  return Scanner(raw, passed).run();
+}
 
 }  // namespace mg::mime::detail

@@ -9,6 +9,7 @@
 // The scan is lenient where GMime is: a line that merely starts with "--boundary" counts as a
 // delimiter, so the scan never sees fewer parts than GMime would.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ struct ParseView {
   std::string_view bytes(std::string_view raw) const { return changed ? std::string_view(edited) : raw; }
 };
 
-ParseView makeParseView(std::string_view raw);
+// `passed`, when given, is told every MiB or so how far the scan has come: a caller that
+// mapped the message from a file can then let go of the pages behind (DESIGN §1: a 25 MB
+// message must not become 25 MB of resident memory). The scan may read any byte again
+// later; a caller may only drop pages that the file can give back.
+ParseView makeParseView(std::string_view raw, const std::function<void(size_t)>& passed = {});
 
 }  // namespace mg::mime::detail
