@@ -48,6 +48,7 @@ def main():
     idle = status(gate.proc.pid, "VmRSS")
     errors = load(gate.smtp_port)
     peak = status(gate.proc.pid, "VmHWM")
+    held = len(gate.messages("held"))  # the figure counts only if every message was taken
     gate.stop()
     gate.close()
     sink = harness.SmtpSink()  # under /usr/bin/timeout: its child is smtp-sink itself
@@ -61,6 +62,7 @@ def main():
     print("| idle RSS | — | %.1f MB | — |" % (idle / 1e6))
     print("| peak RSS, %d × %d MB at once | %.1f MB | %.1f MB | **%.1f×** |" %
           (SESSIONS, MB, peak_sink / 1e6, peak / 1e6, peak / max(peak_sink, 1)))
+    print("held: %d of %d" % (held, SESSIONS))
     if errors or errors_sink:
         print("errors: gate %r sink %r" % (errors[:2], errors_sink[:2]))
 

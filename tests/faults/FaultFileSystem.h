@@ -6,6 +6,7 @@
 // cutPower() rewrites the real directories to exactly that: entries not yet durable vanish,
 // removed ones come back, and every file holds only its durable bytes. After `failAfter`
 // operations every call fails, as the machine does once the power is gone.
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,8 +56,8 @@ class FaultFileSystem : public spool::FileSystem {
   std::shared_ptr<spool::FileSystem> real_;
   std::map<std::string, std::shared_ptr<Inode>> live_;                               // path → inode now
   std::map<std::string, std::map<std::string, std::shared_ptr<Inode>>> durableDirs_;  // dir → entries
-  long failAfter_ = -1;
-  long ops_ = 0;
+  std::atomic<long> failAfter_{-1};
+  std::atomic<long> ops_{0};  // counted from the spool's thread and from SQLite's callbacks
 };
 
 }  // namespace mg::test

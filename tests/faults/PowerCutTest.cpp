@@ -9,6 +9,7 @@
 #include <random>
 
 #include "FaultFileSystem.h"
+#include "Rounds.h"
 #include "TempDir.h"
 #include "spool/Spool.h"
 
@@ -18,10 +19,7 @@ namespace {
 constexpr int kRounds = 200;        // CI; MG_POWER_CUT_ROUNDS raises it for the long run
 constexpr int kWritesPerRound = 20;
 
-int rounds() {
-  const char* env = std::getenv("MG_POWER_CUT_ROUNDS");
-  return env ? std::max(1, std::atoi(env)) : kRounds;
-}
+int rounds() { return roundsFromEnv("MG_POWER_CUT_ROUNDS", kRounds); }
 
 struct RoundResult {
   size_t acked = 0;

@@ -2,8 +2,9 @@
 // Ceilings of the mime module: the static-footprint rule (DESIGN.md §1) says no input may
 // make memory grow without bound, and DESIGN §3 "Bounded work" that no message may cost
 // unbounded CPU to look at. Parsed from its spool file (parseMessageFile), a message costs a
-// few MiB whatever its size; parsed from memory (parseMessage: the editor, tests), about twice
-// its size.
+// few MiB whatever its size, unless it hits a limit below: the rewritten copy GMime then
+// parses costs about twice its size, as parsing from memory always does (parseMessage: the
+// editor, tests).
 //
 // GMime builds an object per MIME part and decodes every encoded word it is given, so these
 // limits are enforced before GMime sees the bytes (detail/ParseView): what lies beyond them is

@@ -205,7 +205,7 @@ common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_
     file.release(all.size());
     // Limits hit: what GMime may see is a rewritten copy (hostile input, never the common case).
     if (view.changed) return parseMessage(raw);
-    const int fd = ::dup(file.fd());
+    const int fd = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return R::error(std::string("parsing message: dup: ") + std::strerror(errno));
     // The stream owns the duplicate and closes it; its bounds start after the spool header.
     detail::GObjectPtr<GMimeStream> stream(

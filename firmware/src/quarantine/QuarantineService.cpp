@@ -34,6 +34,26 @@ std::string toString(Outcome o) {
 
 namespace {
 
+// One of a WorkSlots' slots, for a scope. A parse is bounded work (mime/Limits.h), so the
+// wait for a turn is too.
+class SlotHold {
+ public:
+  explicit SlotHold(common::WorkSlots& slots) : slots_(slots) {
+    while (!slots_.acquire(1000)) {
+    }
+  }
+  ~SlotHold() { slots_.release(); }
+  SlotHold(const SlotHold&) = delete;
+  SlotHold& operator=(const SlotHold&) = delete;
+
+ private:
+  common::WorkSlots& slots_;
+};
+
+}  // namespace
+
+namespace {
+
 std::string json(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
   Poco::JSON::Object o;
   for (const auto& [k, v] : fields) o.set(k, v);
@@ -139,14 +159,19 @@ common::Result<IntakeResult> QuarantineService::admit(const IntakeRequest& req, 
   // instead of the same crash again. It is parsed from its spool file, never from memory.
   mime::MessageSummary summary;
   std::string contentNote;
-  deps_.spool->markParsing(written.name);
-  if (auto parsed = parse({deps_.spool->pathOf(written.name), written.rawOffset}); parsed) {
-    summary = std::move(parsed.value());
-    contentNote = joinNotes(summary.limitNotes);
-  } else {
-    contentNote = "the content could not be parsed (" + parsed.errorMessage() + "); only the raw message is shown";
+  {
+    // The marker is set only once this message's turn has come: a crash in the parser must
+    // not mark the ones still waiting.
+    SlotHold turn(intakeParses_);
+    deps_.spool->markParsing(written.name);
+    if (auto parsed = mime::parseMessageFile(deps_.spool->pathOf(written.name), written.rawOffset); parsed) {
+      summary = std::move(parsed.value());
+      contentNote = joinNotes(summary.limitNotes);
+    } else {
+      contentNote = "the content could not be parsed (" + parsed.errorMessage() + "); only the raw message is shown";
+    }
+    deps_.spool->clearParsing(written.name);
   }
-  deps_.spool->clearParsing(written.name);
 
   rules::MessageFacts facts;
   facts.source = req.source;
@@ -256,12 +281,7 @@ common::Result<spool::RawLocation> QuarantineService::locate(const store::Messag
 }
 
 common::Result<mime::MessageSummary> QuarantineService::parse(const spool::RawLocation& where) {
-  while (!parses_.acquire(1000)) {
-  }
-  struct SlotRelease {
-    common::WorkSlots& slots;
-    ~SlotRelease() { slots.release(); }
-  } slot{parses_};
+  SlotHold turn(viewParses_);
   return mime::parseMessageFile(where.path, where.offset);
 }
 

@@ -108,8 +108,10 @@ class QuarantineService {
   // `request.raw` is not used; `message` is committed (made durable) here, then parsed from
   // its file.
   common::Result<IntakeResult> acceptStreamed(const IntakeRequest& request, spool::SpoolWriter& message);
-  // Messages parsed at once at intake: each maps its file, so one at a time keeps the peak
-  // at one message's pages however many clients send at once (DESIGN §1, static footprint).
+  // Messages parsed at once at intake, and apart from it for views (the API's message view,
+  // rules dry runs), so that browsing never delays a client's end of DATA: one at a time in
+  // each keeps the peak at a message's worth of pages however many clients send at once
+  // (DESIGN §1, static footprint).
   static constexpr unsigned kParseSlots = 1;
   spool::Spool& spool() { return *deps_.spool; }  // where the gate streams DATA (Spool::begin)
 
@@ -123,7 +125,7 @@ class QuarantineService {
   common::Result<std::string> diff(int64_t id);
   common::Result<std::string> rawMessage(int64_t id, bool original);
   // Where the bytes of a message's current (or original) version are, and their summary
-  // parsed from that file (in one of the kParseSlots, like intake).
+  // parsed from that file (in one of the view slots).
   common::Result<spool::RawLocation> locate(const store::MessageRecord& m, bool original);
   common::Result<mime::MessageSummary> parse(const spool::RawLocation& where);
 
@@ -186,7 +188,8 @@ class QuarantineService {
     bool delivered = false;
   };
   QuarantineDeps deps_;
-  common::WorkSlots parses_{kParseSlots};
+  common::WorkSlots intakeParses_{kParseSlots};
+  common::WorkSlots viewParses_{kParseSlots};
   mutable std::mutex optionsMu_;
   QuarantineOptions options_;  // guarded by optionsMu_ (a reload replaces it)
   std::function<void(int64_t)> beforeClaimForTest_;

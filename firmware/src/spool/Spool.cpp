@@ -174,7 +174,10 @@ common::Result<RawLocation> Spool::locate(const std::string& name) const {
   using R = common::Result<RawLocation>;
   if (name.find('/') != std::string::npos) return R::error("bad spool name");
   const std::string path = dir_ + "/" + name;
-  auto prefix = fs_->readPrefix(path, kMaxHeaderBytes);
+  // 64 KiB hold the header of any ordinary message; only a long recipient list needs more.
+  auto prefix = fs_->readPrefix(path, 64 * 1024);
+  if (!prefix) return R::error("spool file " + name + " is missing");
+  if (prefix.value().find("\n\n") == std::string::npos) prefix = fs_->readPrefix(path, kMaxHeaderBytes);
   if (!prefix) return R::error("spool file " + name + " is missing");
   auto decoded = decode(prefix.value());
   if (!decoded) return R::error("spool file " + name + ": " + decoded.errorMessage());

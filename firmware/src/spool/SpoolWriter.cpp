@@ -19,7 +19,13 @@ std::string SpoolWriter::tmpPath() const { return target_.dir + "/tmp/" + target
 void SpoolWriter::append(std::string_view bytes) {
   if (!status_.ok() || done_ || bytes.empty()) return;
   status_ = file_->append(bytes);
-  if (!status_.ok()) return;
+  if (!status_.ok()) {
+    // The disk is full (or failing): give its space back now, not when the client's end dot
+    // comes minutes later, so that other sessions are not starved meanwhile.
+    file_.reset();
+    (void)target_.fs->remove(tmpPath());
+    return;
+  }
   hash_.update(bytes.data(), static_cast<unsigned>(bytes.size()));
   size_ += bytes.size();
 }
@@ -27,6 +33,7 @@ void SpoolWriter::append(std::string_view bytes) {
 common::Result<WrittenEntry> SpoolWriter::commit() {
   if (done_) return common::Result<WrittenEntry>::error("spool file " + target_.name + " was already committed");
   common::Status st = status_;
+  if (st.ok() && !file_) st = common::Status::error("spool file " + target_.name + " is closed");
   if (st.ok() && target_.sync) st = file_->sync();
   if (st.ok()) st = file_->close();
   const std::string finalPath = target_.dir + "/" + target_.name;
@@ -38,9 +45,13 @@ common::Result<WrittenEntry> SpoolWriter::commit() {
     return st;
   }
   done_ = true;
-  // The rename is durable only once the directory entry is.
+  // The rename is durable only once the directory entry is. If that fails the client hears a
+  // 4xx and sends again: the file goes too, or recovery would hold a second copy of it.
   if (target_.sync) {
-    if (auto dirSt = target_.fs->syncDir(target_.dir); !dirSt.ok()) return dirSt;
+    if (auto dirSt = target_.fs->syncDir(target_.dir); !dirSt.ok()) {
+      (void)target_.fs->remove(finalPath);
+      return dirSt;
+    }
   }
   WrittenEntry entry;
   entry.name = target_.name;

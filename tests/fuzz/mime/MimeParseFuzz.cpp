@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,13 +28,22 @@ std::string asWritten(std::string s) {
   return s;
 }
 
-// The bytes behind a spool-like header in a scratch file of this process.
-std::string scratchFile(std::string_view header, std::string_view raw) {
+const std::string& scratchPath() {
   static const std::string path =
       (std::filesystem::temp_directory_path() / ("mime-parse-fuzz-" + std::to_string(::getpid()) + ".msg")).string();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << header << raw;
   return path;
+}
+
+void removeScratch() { std::remove(scratchPath().c_str()); }
+
+// The bytes behind a spool-like header in a scratch file of this process, removed at exit
+// (registered after the path exists, so that it runs before the path is destroyed).
+std::string scratchFile(std::string_view header, std::string_view raw) {
+  static const bool registered = (scratchPath(), std::atexit(removeScratch) == 0);
+  (void)registered;
+  std::ofstream out(scratchPath(), std::ios::binary | std::ios::trunc);
+  out << header << raw;
+  return scratchPath();
 }
 
 bool sameSummary(const mg::mime::MessageSummary& a, const mg::mime::MessageSummary& b) {

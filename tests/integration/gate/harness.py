@@ -636,6 +636,25 @@ def delivery_barrier(gate, sink, release=True, subject="barrier"):
     return sink.dumps()
 
 
+def hammer(n, fn, timeout=60):
+    """Run fn(i) in n threads released at once by a barrier; return the results by index."""
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def worker(i):
+        barrier.wait()
+        try:
+            results[i] = fn(i)
+        except Exception as e:  # noqa: BLE001 — reported by the test
+            results[i] = e
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
+
+
 def make_message(subject, body=b"hello\r\n", sender="sender@lan.test", to="rcpt@example.org",
                  extra_headers=b""):
     if isinstance(body, str):

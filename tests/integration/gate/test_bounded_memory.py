@@ -4,10 +4,9 @@ memory, as before, they cost it several times over each). bench/memory measures 
 this test guards the property. Not run under the sanitizers, whose allocator keeps freed
 memory on purpose."""
 import hashlib
-import threading
 import unittest
 
-from harness import GateTestCase, make_message
+from harness import GateTestCase, hammer, make_message
 
 SESSIONS = 6
 MB = 24
@@ -32,20 +31,7 @@ class BoundedMemoryTest(GateTestCase):
 
         body = (b"b" * 998 + b"\r\n") * (MB * 1024 * 1024 // 1000)
         messages = [make_message("big %d" % i, body) for i in range(SESSIONS)]
-        barrier = threading.Barrier(SESSIONS)
-        replies = [None] * SESSIONS
-
-        def one(i):
-            barrier.wait()
-            try:
-                replies[i] = gate.send(messages[i])
-            except Exception as e:  # noqa: BLE001 - asserted below
-                replies[i] = e
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(SESSIONS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(300)
+        replies = hammer(SESSIONS, lambda i: gate.send(messages[i]), timeout=300)
         for r in replies:
             self.assertIsInstance(r, tuple, r)
             self.assertEqual(r[0], 250, r)

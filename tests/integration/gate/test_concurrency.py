@@ -1,29 +1,9 @@
 """Concurrent releases of one message deliver it exactly once; concurrent SMTP clients are
 all stored, each once."""
-import threading
 import time
 import unittest
 
-from harness import GateTestCase, delivery_barrier, make_message, sink_form, submit
-
-
-def hammer(n, fn):
-    """Run fn(i) in n threads released at once by a barrier; return the results by index."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def worker(i):
-        barrier.wait()
-        try:
-            results[i] = fn(i)
-        except Exception as e:  # noqa: BLE001 — reported by the test
-            results[i] = e
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+from harness import GateTestCase, delivery_barrier, hammer, make_message, sink_form, submit
 
 
 class ConcurrencyTest(GateTestCase):

@@ -181,3 +181,67 @@ TEST(SpoolTest, LocateReadsTheHeaderOfAVersionTwoFile) {
   EXPECT_EQ(spool.locate(w->name).value().offset, Spool::encodeHeader(e).size());
   EXPECT_FALSE(spool.locate("missing.msg").ok());
 }
+
+namespace {
+
+// The POSIX file system, except that appending fails once a file holds `room` bytes (a full
+// disk mid-DATA).
+class FullDisk final : public FileSystem {
+ public:
+  explicit FullDisk(size_t room) : room_(room) {}
+  mg::common::Status createFile(const std::string& p, std::string_view d, bool s) override { return real_->createFile(p, d, s); }
+  mg::common::Result<std::unique_ptr<AppendableFile>> createAppendable(const std::string& path) override {
+    auto file = real_->createAppendable(path);
+    if (!file) return file.status();
+    return std::unique_ptr<AppendableFile>(std::make_unique<Limited>(std::move(file.value()), room_));
+  }
+  mg::common::Status replaceFile(const std::string& p, std::string_view d, bool s) override { return real_->replaceFile(p, d, s); }
+  mg::common::Status rename(const std::string& a, const std::string& b) override { return real_->rename(a, b); }
+  mg::common::Status syncDir(const std::string& d) override { return real_->syncDir(d); }
+  mg::common::Status remove(const std::string& p) override { return real_->remove(p); }
+  mg::common::Result<std::string> readFile(const std::string& p) const override { return real_->readFile(p); }
+  mg::common::Result<std::string> readPrefix(const std::string& p, size_t n) const override { return real_->readPrefix(p, n); }
+  bool isFile(const std::string& p) const override { return real_->isFile(p); }
+  std::vector<std::string> listFiles(const std::string& d) const override { return real_->listFiles(d); }
+
+ private:
+  class Limited final : public AppendableFile {
+   public:
+    Limited(std::unique_ptr<AppendableFile> real, size_t room) : real_(std::move(real)), room_(room) {}
+    mg::common::Status append(std::string_view data) override {
+      if (written_ + data.size() > room_) return mg::common::Status::error("write: No space left on device");
+      written_ += data.size();
+      return real_->append(data);
+    }
+    mg::common::Status sync() override { return real_->sync(); }
+    mg::common::Status close() override { return real_->close(); }
+
+   private:
+    std::unique_ptr<AppendableFile> real_;
+    size_t room_;
+    size_t written_ = 0;
+  };
+  std::shared_ptr<FileSystem> real_ = FileSystem::posix();
+  size_t room_;
+};
+
+}  // namespace
+
+TEST(SpoolTest, ADiskFullMidMessageGivesTheSpaceBackAtOnceAndTheCommitFails) {
+  mg::test::TempDir dir;
+  Spool spool(dir.file("spool"), std::make_shared<FullDisk>(10000));
+  ASSERT_TRUE(spool.init().ok());
+  auto writer = spool.begin({"a@b", {"c@d"}});
+  ASSERT_TRUE(writer.ok());
+  writer.value()->append(std::string(5000, 'a'));
+  EXPECT_TRUE(writer.value()->status().ok());
+  writer.value()->append(std::string(8000, 'b'));  // does not fit
+  EXPECT_FALSE(writer.value()->status().ok());
+  // Before the end of DATA, the partial file is gone already.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.file("spool/tmp")), {}), 0);
+  writer.value()->append("more");  // the session reads on; nothing happens
+  auto committed = writer.value()->commit();
+  EXPECT_FALSE(committed.ok());
+  EXPECT_NE(committed.errorMessage().find("No space left"), std::string::npos) << committed.errorMessage();
+  EXPECT_TRUE(spool.list().empty());
+}

@@ -2,7 +2,6 @@
 
 #include <mutex>
 
-#include "common/Text.h"
 #include "mime/Limits.h"
 
 namespace mg::mime::detail {
@@ -99,9 +98,12 @@ std::string decodedPrefix(GMimePart* part, size_t maxBytes, bool& cut) {
     out.append(buffer, static_cast<size_t>(n));
   }
   if (out.size() > maxBytes) {
-    // Not inside a UTF-8 sequence: a cut character would make the whole text look like
-    // another charset to toUtf8. (Other charsets lose at most three bytes of a cut text.)
-    out.resize(common::utf8Prefix(out, maxBytes));
+    // Not inside a UTF-8 sequence (a cut character would make the whole text look like
+    // another charset to toUtf8): back over at most three continuation bytes. A cut character
+    // of another multi-byte charset is dropped by toUtf8's conversion.
+    size_t end = maxBytes;
+    for (int back = 0; back < 3 && end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80; ++back) --end;
+    out.resize(end);
     cut = true;
   }
   return out;
@@ -136,9 +138,10 @@ uint64_t messagePartSize(GMimeMessagePart* part) {
 namespace {
 
 bool convert(std::string_view bytes, const char* from, std::string& out) {
+  gsize read = 0;  // given, a character cut at the end (a text shown cut) is dropped, not an error
   gsize written = 0;
   GError* error = nullptr;
-  GCharPtr converted(g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", from, nullptr,
+  GCharPtr converted(g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", from, &read,
                                &written, &error));
   if (error != nullptr) g_error_free(error);
   if (!converted) return false;
