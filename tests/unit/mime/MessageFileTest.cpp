@@ -94,6 +94,23 @@ TEST(MessageFileTest, AHugeTextBodyIsShownCutAndADecodedAttachmentIsSizedWhole) 
   expectSame(parseMessage(raw).value(), parsed.value());
 }
 
+TEST(MessageFileTest, ATextCutInsideAMultiByteCharacterKeepsItsCharset) {
+  // Shift_JIS "日本" is 93 FA 96 7B; one ASCII byte per line puts the cut inside a character.
+  std::string line = "a";
+  for (int i = 0; i < 38; ++i) line += "\x93\xFA\x96\x7B";
+  std::string body;
+  while (body.size() < 3 * kMaxTextBytes) body += line + "\r\n";
+  const std::string raw = "From: a@b\r\nSubject: sjis\r\nMIME-Version: 1.0\r\n"
+                          "Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body;
+  mg::test::TempDir dir;
+  const auto parsed = parseMessageFile(writeWithHeader(dir, "", raw), 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.errorMessage();
+  EXPECT_TRUE(parsed->textTruncated);
+  // Read as Shift_JIS, not as windows-1252 mojibake ("a\u201c\u00fa...").
+  EXPECT_EQ(parsed->text.substr(0, 7), "a\xE6\x97\xA5\xE6\x9C\xAC");
+  EXPECT_EQ(parsed->text.find("\xEF\xBF\xBD"), std::string::npos);  // no U+FFFD
+}
+
 TEST(MessageFileTest, AMissingOrShortFileIsAnErrorNotACrash) {
   mg::test::TempDir dir;
   EXPECT_FALSE(parseMessageFile(dir.file("nothing.msg"), 0).ok());
