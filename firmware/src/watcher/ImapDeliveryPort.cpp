@@ -55,6 +55,20 @@ common::Status removeSafely(imap::ImapClient& client, uint32_t uid, bool& waitin
   return client.expunge();
 }
 
+// A retry after a removal that was cut between STORE \Deleted and EXPUNGE (the server went
+// away): the original is still in the Quarantine folder, flagged, under its recorded UID.
+template <typename Remove>
+common::Status finishCutRemoval(imap::ImapClient& client, const std::string& folder,
+                                const quarantine::DeliveryRequest& r, Remove& remove) {
+  if (r.imapUid <= 0) return common::Status::success();
+  auto selected = client.select(folder);
+  if (!selected) return selected.status();
+  if (selected->uidValidity != r.imapUidValidity) return common::Status::success();
+  auto left = client.uidSearch(imap::SearchCriteria().uids(imap::UidSet::single(uint32_t(r.imapUid))).deleted(true));
+  if (!left) return left.status();
+  return left->empty() ? common::Status::success() : remove(left->front());
+}
+
 // The copy mailgate appends: its own header first, so that a retry recognises it.
 std::string taggedCopy(const quarantine::DeliveryRequest& r) {
   return std::string(kReleaseHeader) + ": " + releaseTag(r.emailId, r.version) + "\r\n" + std::string(r.raw);
@@ -205,10 +219,15 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
     st = back ? remove(uid) : back.status();
   } else if (auto inInbox = findInInbox(client, r); inInbox && inInbox.value() != 0) {
     st = remove(inInbox.value());
+  } else {
+    st = finishCutRemoval(client, folder->name, r, remove);
   }
   if (!st) {
-    common::logEvent(log(), Poco::Message::PRIO_WARNING, {"release", r.emailId, account->name},
-                     "delivered, but the original is still on the server: " + st.message());
+    // Not released until the original is gone, or the mailbox would keep two copies for ever:
+    // the next attempt finds the new version by its header (no second APPEND) and removes
+    // the original then.
+    return failed("the new version is in INBOX, but the original could not be removed from " +
+                  common::sanitize(folder->name) + " yet (done when the release is tried again): " + st.message());
   }
   noteFlagged();
   out.delivered = true;
