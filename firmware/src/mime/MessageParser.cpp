@@ -60,8 +60,8 @@ std::string filenameOf(GMimeObject* object) {
 // Only what can be shown is decoded: a 25 MB text body is shown cut, never read into memory
 // whole. Twice kMaxTextBytes, because CRLF becomes LF below (a text of empty lines halves).
 std::string bodyText(GMimePart* part, bool& cut) {
-  std::string text = detail::toUtf8(detail::decodedPrefix(part, 2 * kMaxTextBytes + 4, cut),
-                                    g_mime_object_get_content_type_parameter(detail::asObject(part), "charset"));
+  const std::string decoded = detail::decodedPrefix(part, 2 * kMaxTextBytes + 4, cut);
+  std::string text = detail::toUtf8(decoded, g_mime_object_get_content_type_parameter(detail::asObject(part), "charset"), cut);
   // LF only: the UI, JSON and the editor work on lines, whatever the wire format was.
   std::string out;
   out.reserve(text.size());

@@ -494,7 +494,10 @@ EditResult QuarantineService::edit(int64_t id, const Actor& actor, const std::op
   if (!edited) return {Outcome::Invalid, edited.errorMessage(), 0, ""};
 
   const std::string base = m->spoolName.substr(0, m->spoolName.size() - 4);  // drop ".msg"
-  const std::string hint = base + ".v" + std::to_string(m->currentVersion + 1) + "-" + std::to_string(deps_.clock->nowMillis());
+  // Random too: two edits in one millisecond must not share a name (the rename would replace
+  // the first one's file).
+  const std::string hint = base + ".v" + std::to_string(m->currentVersion + 1) + "-" +
+                           std::to_string(deps_.clock->nowMillis()) + "-" + common::randomHex(3);
   spool::SpoolEnvelope envelope{m->mailFrom, m->rcptTo};
   envelope.source = m->source;
   envelope.accountId = m->accountId;

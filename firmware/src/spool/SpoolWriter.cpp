@@ -33,7 +33,6 @@ void SpoolWriter::append(std::string_view bytes) {
 common::Result<WrittenEntry> SpoolWriter::commit() {
   if (done_) return common::Result<WrittenEntry>::error("spool file " + target_.name + " was already committed");
   common::Status st = status_;
-  if (st.ok() && !file_) st = common::Status::error("spool file " + target_.name + " is closed");
   if (st.ok() && target_.sync) st = file_->sync();
   if (st.ok()) st = file_->close();
   const std::string finalPath = target_.dir + "/" + target_.name;
@@ -46,7 +45,8 @@ common::Result<WrittenEntry> SpoolWriter::commit() {
   }
   done_ = true;
   // The rename is durable only once the directory entry is. If that fails the client hears a
-  // 4xx and sends again: the file goes too, or recovery would hold a second copy of it.
+  // 4xx and sends again: the file goes too, so that recovery does not hold a second copy (unless
+  // the rename reached the disk and the removal did not: then recovery holds it, once).
   if (target_.sync) {
     if (auto dirSt = target_.fs->syncDir(target_.dir); !dirSt.ok()) {
       (void)target_.fs->remove(finalPath);

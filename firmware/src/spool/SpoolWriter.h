@@ -48,7 +48,7 @@ class SpoolWriter {
   uint64_t size_ = 0;
   Poco::SHA2Engine hash_{Poco::SHA2Engine::SHA_256};
   common::Status status_ = common::Status::success();
-  bool done_ = false;  // committed, or its temp file removed
+  bool done_ = false;  // committed, or the commit failed (after an append failed, file_ is gone too)
 };
 
 }  // namespace mg::spool

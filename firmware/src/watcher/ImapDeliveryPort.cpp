@@ -1,5 +1,7 @@
 #include "watcher/ImapDeliveryPort.h"
 
+#include <algorithm>
+
 #include "common/Log.h"
 #include "common/Text.h"
 #include "watcher/MessageIdentity.h"
@@ -67,6 +69,28 @@ common::Status finishCutRemoval(imap::ImapClient& client, const std::string& fol
   auto left = client.uidSearch(imap::SearchCriteria().uids(imap::UidSet::single(uint32_t(r.imapUid))).deleted(true));
   if (!left) return left.status();
   return left->empty() ? common::Status::success() : remove(left->front());
+}
+
+// Removes from INBOX the copies mailgate appended for this message, except the one of
+// `keepVersion` (0: all of them). Selects INBOX.
+template <typename Remove>
+common::Status removeAppendedCopies(imap::ImapClient& client, int64_t emailId, int keepVersion, Remove& remove) {
+  auto inbox = client.select("INBOX");
+  if (!inbox) return inbox.status();
+  auto all = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTagPrefix(emailId)).deleted(false));
+  if (!all) return all.status();
+  if (all->empty()) return common::Status::success();
+  std::vector<uint32_t> keep;
+  if (keepVersion > 0) {
+    auto kept = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTag(emailId, keepVersion)).deleted(false));
+    if (!kept) return kept.status();
+    keep = kept.value();
+  }
+  for (uint32_t u : all.value()) {
+    if (std::find(keep.begin(), keep.end(), u) != keep.end()) continue;
+    if (auto st = remove(u); !st) return st;
+  }
+  return common::Status::success();
 }
 
 // The copy mailgate appends: its own header first, so that a retry recognises it.
@@ -163,6 +187,7 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
       // Edited: the new version replaces the one still in INBOX (below, after the append).
     }
     if (!release) {
+      if (auto st = removeAppendedCopies(client, r.emailId, 0, remove); !st) return failed(st.message());
       out.delivered = true;
       common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", r.emailId, account->name},
                        "not on the server any more");
@@ -172,6 +197,8 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
 
   if (!release) {
     if (auto st = remove(uid); !st) return failed(st.message());
+    // A release that failed after appending its edited version left that copy in INBOX.
+    if (auto st = removeAppendedCopies(client, r.emailId, 0, remove); !st) return failed(st.message());
     noteFlagged();
     out.delivered = true;
     common::logEvent(log(), Poco::Message::PRIO_INFORMATION, {"discard", r.emailId, account->name},
@@ -203,21 +230,26 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
   // marked with mailgate's own header so that a retry finds it (with or without a Message-ID).
   auto inbox = client.select("INBOX");
   if (!inbox) return failed(inbox.errorMessage());
-  auto hit = client.uidSearch(
-      imap::SearchCriteria().header(kReleaseHeader, releaseTag(r.emailId, r.version)).keyword(keyword).deleted(false));
+  // By the header alone (a server may not keep the keyword); the tag is exact (see releaseTag).
+  auto hit = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTag(r.emailId, r.version)).deleted(false));
   if (!hit) return failed(hit.errorMessage());
   const bool present = !hit->empty();
   if (!present) {
     auto appended = client.append("INBOX", taggedCopy(r), {keyword}, std::nullopt);
     if (!appended) return failed(appended.errorMessage());
   }
+  // A copy of an earlier version (its release failed after the APPEND, then it was edited)
+  // goes: only the version released now stays in INBOX.
+  if (auto st = removeAppendedCopies(client, r.emailId, r.version, remove); !st) return failed(st.message());
   // The original goes once the new version is safely in INBOX: from the Quarantine folder, or
   // from INBOX where it was never moved out of.
   common::Status st = common::Status::success();
   if (uid != 0) {
     auto back = client.select(folder->name);
     st = back ? remove(uid) : back.status();
-  } else if (auto inInbox = findInInbox(client, r); inInbox && inInbox.value() != 0) {
+  } else if (auto inInbox = findInInbox(client, r); !inInbox) {
+    st = inInbox.status();
+  } else if (inInbox.value() != 0) {
     st = remove(inInbox.value());
   } else {
     st = finishCutRemoval(client, folder->name, r, remove);
@@ -226,8 +258,8 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
     // Not released until the original is gone, or the mailbox would keep two copies for ever:
     // the next attempt finds the new version by its header (no second APPEND) and removes
     // the original then.
-    return failed("the new version is in INBOX, but the original could not be removed from " +
-                  common::sanitize(folder->name) + " yet (done when the release is tried again): " + st.message());
+    return failed("the new version is in INBOX, but the original could not be removed yet (done when the release "
+                  "is tried again): " + st.message());
   }
   noteFlagged();
   out.delivered = true;

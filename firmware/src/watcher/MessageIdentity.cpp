@@ -30,7 +30,9 @@ common::Result<uint32_t> findByContent(imap::ImapClient& client, const HeldIdent
 }
 
 std::string releaseTag(int64_t emailId, int version) {
-  return std::to_string(emailId) + "." + std::to_string(version) + "@mailgate";
+  return releaseTagPrefix(emailId) + std::to_string(version) + "@mailgate>";
 }
+
+std::string releaseTagPrefix(int64_t emailId) { return "<" + std::to_string(emailId) + "."; }
 
 }  // namespace mg::watcher

@@ -26,8 +26,11 @@ inline constexpr size_t kMaxIdentityCandidates = 20;
 // among those with its Message-ID (or, without one, its exact size). 0 when there is none.
 common::Result<uint32_t> findByContent(imap::ImapClient& client, const HeldIdentity& held);
 
-// The header mailgate adds to a copy it appends ("<email id>.<version>@mailgate").
+// The header mailgate adds to a copy it appends: "<email id.version@mailgate>". The angle
+// brackets matter: IMAP SEARCH HEADER matches substrings, and without them the tag of message
+// 2 would find message 12's copy. releaseTagPrefix ("<email id.") finds every version's copy.
 inline constexpr const char* kReleaseHeader = "X-Mailgate-Release";
 std::string releaseTag(int64_t emailId, int version);
+std::string releaseTagPrefix(int64_t emailId);
 
 }  // namespace mg::watcher

@@ -5,6 +5,7 @@
 #include "WatcherHarness.h"
 #include "common/Metrics.h"
 #include "watcher/ImapAccountProbe.h"
+#include "watcher/MessageIdentity.h"
 
 namespace mg::watcher::test {
 namespace {
@@ -59,6 +60,68 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
   ASSERT_GT(appendBarrier(accountId_), 0u) << capturedLog();  // the watcher looked past the copy
   EXPECT_EQ(messages().size(), 2u);  // the edited copy in INBOX is not taken again (+ the barrier)
   EXPECT_EQ(count("INBOX"), 1u);
+}
+
+// A release that failed after its APPEND (the original could not be removed), then an edit:
+// the copy of the old version must not stay beside the new one.
+TEST_P(ReleaseTest, ACopyOfAnEarlierVersionIsReplacedByTheReleasedOne) {
+  const int64_t id = holdOne("stale original");
+  ASSERT_GT(id, 0);
+  auto raw = quarantine_->rawMessage(id, false);
+  ASSERT_TRUE(raw.ok());
+  auto c = inspector();
+  ASSERT_TRUE(c->append("INBOX", std::string(kReleaseHeader) + ": " + releaseTag(id, 1) + "\r\n" + raw.value(),
+                        {kReleasedKeyword}, std::nullopt)
+                  .ok());
+  (void)c->logout();
+  ASSERT_EQ(quarantine_->edit(id, actor_, std::string("stale edited"), std::nullopt).outcome, Outcome::Done);
+  const auto r = quarantine_->release(id, actor_);
+  ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
+  const auto inInbox = search("INBOX", SearchCriteria().all());
+  ASSERT_EQ(inInbox.size(), 1u);
+  const std::string delivered = fetchOne("INBOX", inInbox[0]);
+  EXPECT_NE(delivered.find(releaseTag(id, 2)), std::string::npos) << delivered;
+  EXPECT_NE(delivered.find("stale edited"), std::string::npos);
+  EXPECT_EQ(count(quarantineName()), 0u);
+}
+
+TEST_P(ReleaseTest, ADiscardAlsoRemovesACopyAFailedReleaseAppended) {
+  const int64_t id = holdOne("appended then discarded");
+  ASSERT_GT(id, 0);
+  auto raw = quarantine_->rawMessage(id, false);
+  ASSERT_TRUE(raw.ok());
+  auto c = inspector();
+  ASSERT_TRUE(c->append("INBOX", std::string(kReleaseHeader) + ": " + releaseTag(id, 1) + "\r\n" + raw.value(),
+                        {kReleasedKeyword}, std::nullopt)
+                  .ok());
+  (void)c->logout();
+  ASSERT_EQ(count("INBOX"), 1u);
+  const auto r = quarantine_->discard(id, actor_);
+  ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
+  EXPECT_EQ(count("INBOX"), 0u);
+  EXPECT_EQ(count(quarantineName()), 0u);
+}
+
+// IMAP SEARCH HEADER matches substrings: the copy of message 12 must not pass for message 2's.
+TEST_P(ReleaseTest, TheReleaseTagOfOneMessageNeverFindsAnothersCopy) {
+  const int64_t id = holdOne("tag prefix");
+  ASSERT_GT(id, 0);
+  auto m = messages_->get(id).value();
+  auto raw = quarantine_->rawMessage(id, false);
+  ASSERT_TRUE(m && raw.ok());
+  auto as = [&](int64_t emailId) {
+    auto req = quarantine::QuarantineService::deliveryRequest(*m, raw.value());
+    req.emailId = emailId;
+    req.edited = true;  // the path that appends the gate's copy
+    req.version = 2;
+    return req;
+  };
+  ASSERT_TRUE(port_->deliver(as(12)).delivered);
+  ASSERT_EQ(count("INBOX"), 1u);
+  const auto second = port_->deliver(as(2));
+  ASSERT_TRUE(second.delivered) << second.reason;
+  EXPECT_EQ(second.reason.find("already"), std::string::npos) << second.reason;
+  EXPECT_EQ(count("INBOX"), 2u);  // each has its own copy
 }
 
 TEST_P(ReleaseTest, DiscardRemovesItFromQuarantine) {

@@ -137,14 +137,16 @@ uint64_t messagePartSize(GMimeMessagePart* part) {
 
 namespace {
 
-bool convert(std::string_view bytes, const char* from, std::string& out) {
-  gsize read = 0;  // given, a character cut at the end (a text shown cut) is dropped, not an error
+// With `cutAtEnd`, a character cut off at the end (a text shown cut) is dropped; otherwise the
+// whole input must convert.
+bool convert(std::string_view bytes, const char* from, std::string& out, bool cutAtEnd) {
+  gsize read = 0;
   gsize written = 0;
   GError* error = nullptr;
   GCharPtr converted(g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", from, &read,
                                &written, &error));
   if (error != nullptr) g_error_free(error);
-  if (!converted) return false;
+  if (!converted || (!cutAtEnd && read != bytes.size())) return false;
   out.assign(converted.get(), written);
   return true;
 }
@@ -155,19 +157,19 @@ bool isUtf8Name(const char* iconvName) {
 
 }  // namespace
 
-std::string toUtf8(std::string_view bytes, const char* charset) {
+std::string toUtf8(std::string_view bytes, const char* charset, bool cutAtEnd) {
   std::string out;
   bool declaredUtf8 = false;
   if (charset != nullptr && *charset != '\0') {
     // Canonical iconv name: "latin1", "cp1252", "utf8" and friends all appear in real mail.
     const char* iconvName = g_mime_charset_iconv_name(charset);
     declaredUtf8 = iconvName != nullptr && isUtf8Name(iconvName);
-    if (iconvName != nullptr && !declaredUtf8 && convert(bytes, iconvName, out)) return out;
+    if (iconvName != nullptr && !declaredUtf8 && convert(bytes, iconvName, out, cutAtEnd)) return out;
   }
   if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr)) return std::string(bytes);
   // Undeclared or wrongly declared 8-bit text is most often Western Windows text; but a
   // declared-UTF-8 body with a few bad bytes keeps its good characters.
-  if (!declaredUtf8 && convert(bytes, "WINDOWS-1252", out)) return out;
+  if (!declaredUtf8 && convert(bytes, "WINDOWS-1252", out, false)) return out;
   GCharPtr repaired(g_utf8_make_valid(bytes.data(), static_cast<gssize>(bytes.size())));
   return repaired ? std::string(repaired.get()) : std::string();
 }

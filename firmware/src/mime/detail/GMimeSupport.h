@@ -71,7 +71,8 @@ uint64_t messagePartSize(GMimeMessagePart* part);
 
 // Bytes in the declared charset (may be null or unknown) as valid UTF-8: declared charset
 // first, then UTF-8, then windows-1252, finally invalid sequences replaced by U+FFFD.
-std::string toUtf8(std::string_view bytes, const char* charset);
+// `cutAtEnd`: the bytes are a prefix (a text shown cut), whose last character may be cut.
+std::string toUtf8(std::string_view bytes, const char* charset, bool cutAtEnd = false);
 // GLib strings are not always valid UTF-8 (8-bit junk in headers); make them so.
 std::string validUtf8(const char* text);
 
