@@ -71,18 +71,23 @@ common::Status finishCutRemoval(imap::ImapClient& client, const std::string& fol
   return left->empty() ? common::Status::success() : remove(left->front());
 }
 
-// Removes from INBOX the copies mailgate appended for this message, except the one of
-// `keepVersion` (0: all of them). Selects INBOX.
+// Removes from INBOX the copies mailgate appended for this message (its header and keyword:
+// mail that only carries a forged header is never touched), except the one of `keepVersion`
+// (0: all of them). Selects INBOX.
 template <typename Remove>
 common::Status removeAppendedCopies(imap::ImapClient& client, int64_t emailId, int keepVersion, Remove& remove) {
   auto inbox = client.select("INBOX");
   if (!inbox) return inbox.status();
-  auto all = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTagPrefix(emailId)).deleted(false));
+  auto all = client.uidSearch(
+      imap::SearchCriteria().header(kReleaseHeader, releaseTagPrefix(emailId)).keyword(kReleasedKeyword).deleted(false));
   if (!all) return all.status();
   if (all->empty()) return common::Status::success();
   std::vector<uint32_t> keep;
   if (keepVersion > 0) {
-    auto kept = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTag(emailId, keepVersion)).deleted(false));
+    auto kept = client.uidSearch(imap::SearchCriteria()
+                                     .header(kReleaseHeader, releaseTag(emailId, keepVersion))
+                                     .keyword(kReleasedKeyword)
+                                     .deleted(false));
     if (!kept) return kept.status();
     keep = kept.value();
   }
@@ -230,8 +235,10 @@ quarantine::DeliveryOutcome ImapDeliveryPort::run(const quarantine::DeliveryRequ
   // marked with mailgate's own header so that a retry finds it (with or without a Message-ID).
   auto inbox = client.select("INBOX");
   if (!inbox) return failed(inbox.errorMessage());
-  // By the header alone (a server may not keep the keyword); the tag is exact (see releaseTag).
-  auto hit = client.uidSearch(imap::SearchCriteria().header(kReleaseHeader, releaseTag(r.emailId, r.version)).deleted(false));
+  // The header and the keyword: anyone can send mail with that header, but only a client of
+  // this mailbox (mailgate) can set the keyword, so a forged copy never passes for ours.
+  auto hit = client.uidSearch(
+      imap::SearchCriteria().header(kReleaseHeader, releaseTag(r.emailId, r.version)).keyword(keyword).deleted(false));
   if (!hit) return failed(hit.errorMessage());
   const bool present = !hit->empty();
   if (!present) {

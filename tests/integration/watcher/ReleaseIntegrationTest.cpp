@@ -124,6 +124,37 @@ TEST_P(ReleaseTest, TheReleaseTagOfOneMessageNeverFindsAnothersCopy) {
   EXPECT_EQ(count("INBOX"), 2u);  // each has its own copy
 }
 
+// Anyone can send mail that carries mailgate's header; only the keyword (which only a client
+// of the mailbox can set) makes a copy mailgate's. A forged one must not stop the release.
+TEST_P(ReleaseTest, AForgedReleaseHeaderIsNotTakenForTheGatesCopy) {
+  rules::RuleMatch m;
+  m.subject = "hold me";
+  addRule("hold", "imap", m);
+  accountId_ = addAccount("rules");
+  startWatchers();
+  ASSERT_TRUE(waitOnline(accountId_)) << capturedLog();
+  ASSERT_TRUE(appendToInbox("hold me", uniqueId("forged")).ok());
+  ASSERT_TRUE(waitForPlaced(1)) << capturedLog();
+  const int64_t id = messages("held")[0].id;
+  const std::string forged = "From: x@example.org\r\nSubject: forged\r\n" + std::string(kReleaseHeader) + ": " +
+                             releaseTag(id, 2) + "\r\n\r\nnot from mailgate\r\n";
+  auto c = inspector();
+  auto appended = c->append("INBOX", forged, {}, std::nullopt);
+  ASSERT_TRUE(appended.ok());
+  (void)c->logout();
+  ASSERT_TRUE(waitScannedPast(accountId_, appended->uid)) << capturedLog();  // left in INBOX: no rule
+  ASSERT_EQ(quarantine_->edit(id, actor_, std::string("the edited one"), std::nullopt).outcome, Outcome::Done);
+  const auto r = quarantine_->release(id, actor_);
+  ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
+  const auto inInbox = search("INBOX", SearchCriteria().all());
+  ASSERT_EQ(inInbox.size(), 2u);  // the forged mail, and the released version beside it
+  std::string both;
+  for (uint32_t u : inInbox) both += fetchOne("INBOX", u);
+  EXPECT_NE(both.find("the edited one"), std::string::npos) << both;
+  EXPECT_NE(both.find("not from mailgate"), std::string::npos);
+  EXPECT_EQ(count(quarantineName()), 0u);
+}
+
 TEST_P(ReleaseTest, DiscardRemovesItFromQuarantine) {
   const int64_t id = holdOne("to be discarded");
   ASSERT_GT(id, 0);
