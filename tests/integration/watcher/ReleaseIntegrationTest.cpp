@@ -30,6 +30,18 @@ class ReleaseTest : public WatcherTest {
     EXPECT_TRUE(waitFor([&] { return messages_->get(id).value()->imapFolderUid > 0; }));
     return id;
   }
+  // What a release of `version` leaves when it fails after its APPEND: the gate's tagged copy
+  // (header and keyword) in INBOX, the original still in Quarantine.
+  bool appendGateCopy(int64_t id, int version) {
+    auto raw = quarantine_->rawMessage(id, false);
+    if (!raw.ok()) return false;
+    auto c = inspector();
+    const bool ok = c->append("INBOX", std::string(kReleaseHeader) + ": " + releaseTag(id, version) + "\r\n" + raw.value(),
+                              {kReleasedKeyword}, std::nullopt)
+                        .ok();
+    (void)c->logout();
+    return ok;
+  }
   int64_t accountId_ = 0;
 };
 
@@ -67,13 +79,7 @@ TEST_P(ReleaseTest, EditedReleaseDeliversTheEditedVersionOnce) {
 TEST_P(ReleaseTest, ACopyOfAnEarlierVersionIsReplacedByTheReleasedOne) {
   const int64_t id = holdOne("stale original");
   ASSERT_GT(id, 0);
-  auto raw = quarantine_->rawMessage(id, false);
-  ASSERT_TRUE(raw.ok());
-  auto c = inspector();
-  ASSERT_TRUE(c->append("INBOX", std::string(kReleaseHeader) + ": " + releaseTag(id, 1) + "\r\n" + raw.value(),
-                        {kReleasedKeyword}, std::nullopt)
-                  .ok());
-  (void)c->logout();
+  ASSERT_TRUE(appendGateCopy(id, 1));
   ASSERT_EQ(quarantine_->edit(id, actor_, std::string("stale edited"), std::nullopt).outcome, Outcome::Done);
   const auto r = quarantine_->release(id, actor_);
   ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
@@ -88,13 +94,7 @@ TEST_P(ReleaseTest, ACopyOfAnEarlierVersionIsReplacedByTheReleasedOne) {
 TEST_P(ReleaseTest, ADiscardAlsoRemovesACopyAFailedReleaseAppended) {
   const int64_t id = holdOne("appended then discarded");
   ASSERT_GT(id, 0);
-  auto raw = quarantine_->rawMessage(id, false);
-  ASSERT_TRUE(raw.ok());
-  auto c = inspector();
-  ASSERT_TRUE(c->append("INBOX", std::string(kReleaseHeader) + ": " + releaseTag(id, 1) + "\r\n" + raw.value(),
-                        {kReleasedKeyword}, std::nullopt)
-                  .ok());
-  (void)c->logout();
+  ASSERT_TRUE(appendGateCopy(id, 1));
   ASSERT_EQ(count("INBOX"), 1u);
   const auto r = quarantine_->discard(id, actor_);
   ASSERT_EQ(r.outcome, Outcome::Done) << r.detail;
