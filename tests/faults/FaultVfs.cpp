@@ -4,6 +4,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "spool/FileSystem.h"
+
 namespace mg::test {
 namespace {
 
@@ -184,8 +186,7 @@ void FaultVfs::deleted(const std::string& path) {
 void FaultVfs::adopt() {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [path, content] : durable_) {
-    std::ifstream in(path, std::ios::binary);
-    if (in) content = std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto bytes = spool::FileSystem::posix()->readFile(path); bytes) content = std::move(bytes.value());
   }
 }
 
