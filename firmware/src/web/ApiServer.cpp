@@ -14,6 +14,7 @@
 #include "common/Metrics.h"
 #include "common/Text.h"
 #include "crypto/TokenHash.h"
+#include "web/SecurityHeaders.h"
 
 namespace mg::web {
 
@@ -25,6 +26,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
     const std::string peer = request.clientAddress().toString();
     server_.guard().headReceived(peer);
+    setSecurityHeaders(response, server_.tls());
     RequestContext ctx(request, response);
     try {
       server_.dispatch(ctx);
@@ -184,6 +186,7 @@ common::Status ApiServer::start(const common::HostPort& listen, const std::strin
       socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
     }
     port_ = socket->address().port();
+    tls_ = !tlsCert.empty();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(kMaxThreads);
     params->setMaxQueued(256);  // above ConnectionGuard's maxPending: the guard turns away first

@@ -29,6 +29,7 @@ class ApiServer {
   common::Status start(const common::HostPort& listen, const std::string& tlsCert, const std::string& tlsKey);
   void stop();
   uint16_t port() const { return port_; }
+  bool tls() const { return tls_; }
   bool running() const { return server_ != nullptr; }
   const Router& router() const { return router_; }
 
@@ -44,6 +45,7 @@ class ApiServer {
   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
   std::unique_ptr<Poco::Net::TCPServer> server_;
   uint16_t port_ = 0;
+  bool tls_ = false;
 };
 
 // Route tables, one file each.

@@ -114,7 +114,6 @@ void RequestContext::sendText(int status, const std::string& contentType, const 
   response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response_.setContentType(contentType);
   response_.set("Cache-Control", "no-store");
-  response_.set("X-Content-Type-Options", "nosniff");
   response_.setContentLength(static_cast<std::streamsize>(body.size()));
   response_.send() << body;
 }
