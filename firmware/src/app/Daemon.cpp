@@ -160,10 +160,8 @@ void Daemon::writeSetupCodeIfNeeded() {
   }
   const std::string code = common::randomHex(8);
   if (writePrivateFile(path, code + "\n").ok()) {
-    // What works today: there is no web page to send the admin to yet (its first-start form
-    // will take the setup code).
-    log().notice("no operator account yet: create the first one with 'mailgatectl user add NAME --role admin' "
-                 "(asks for the password; works while mailgated runs and when it is stopped)");
+    log().notice("no operator account yet: open the status page and create the first admin with setup code " + code +
+                 " (also in " + path + "), or run 'mailgatectl user add NAME --role admin'");
   }
 }
 
@@ -241,6 +239,11 @@ common::Status Daemon::start() {
   ctx.configProblems = [configPath] { return common::loadSettingsFromFile(configPath).problems; };
   releaseLimiter_ = std::make_shared<web::RateLimiter>(common::SystemClock::instance(), settings_.limits.releasePerMinute);
   ctx.releaseLimiter = releaseLimiter_;
+  loginGuard_ = std::make_shared<web::LoginGuard>(common::SystemClock::instance(), settings_.limits.loginAttempts,
+                                                  settings_.limits.loginWindowSeconds);
+  ctx.logins = loginGuard_;
+  ctx.sessions = std::make_shared<web::SessionStore>(common::SystemClock::instance());
+  ctx.setupCodePath = settings_.storage.dataDir + "/setup-code";
   ctx.accounts = accounts_;
   ctx.probe = probe_.get();
   ctx.watchers = watchers_.get();

@@ -88,6 +88,7 @@ ReloadReport Daemon::applyReload() {
   }
   if (limits) {
     releaseLimiter_->setPerMinute(next.limits.releasePerMinute);
+    loginGuard_->setLimits(next.limits.loginAttempts, next.limits.loginWindowSeconds);
     delegate_->setLoginLimits(next.limits);
   }
 

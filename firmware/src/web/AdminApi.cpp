@@ -4,27 +4,11 @@
 #include "crypto/PasswordHash.h"
 #include "crypto/TokenHash.h"
 #include "web/ApiServer.h"
+#include "web/UserRules.h"
 
 namespace mg::web {
 
 namespace {
-
-bool validRole(const std::string& r) { return r == "admin" || r == "reviewer"; }
-
-// Characters, not bytes: "at least 10 characters" must mean the same to the CLI and the API.
-size_t utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-bool validUsername(const std::string& u) {
-  if (u.empty() || u.size() > 64) return false;
-  for (char ch : u) {
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == '@')) return false;
-  }
-  return true;
-}
 
 std::string stringField(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   return o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key) : "";
@@ -106,9 +90,9 @@ void addUserRoutes(Router& r, ApiContext& c) {
     u.username = stringField(body, "username");
     u.role = stringField(body, "role");
     const std::string password = stringField(body, "password");
-    if (!validUsername(u.username)) return ctx.sendProblem(422, "Invalid user", "'username' must be 1-64 letters, digits or . _ - @");
-    if (!validRole(u.role)) return ctx.sendProblem(422, "Invalid user", "'role' must be admin or reviewer");
-    if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
+    if (auto problem = userProblem(u.username, u.role, password); !problem.empty()) {
+      return ctx.sendProblem(422, "Invalid user", problem);
+    }
     u.passwordHash = crypto::PasswordHash::hash(password);
     u.createdAt = c.clock->nowMillis();
     auto added = c.users->addUser(u);
@@ -128,12 +112,15 @@ void addUserRoutes(Router& r, ApiContext& c) {
     }
     if (body->has("password")) {
       const std::string password = stringField(body, "password");
-      if (utf8Length(password) < 10) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
+      if (utf8Length(password) < kMinPasswordChars) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
       hash = crypto::PasswordHash::hash(password);
     }
     auto updated = c.users->updateUser(name, hash, role);
     if (!ctx.storeAnswered(updated)) return;
     if (!updated.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
+    // A new password ends the user's sessions (a stolen cookie dies with the old password);
+    // a new role needs nothing: each request reads the role from the store.
+    if (hash) c.sessions->removeUser(name);
     c.auditAction(ctx.principal->name, "user.update",
                   std::string("{\"username\":\"") + name + "\",\"password_changed\":" + (hash ? "true" : "false") + "}");
     auto user = c.users->findUser(name);
@@ -146,6 +133,7 @@ void addUserRoutes(Router& r, ApiContext& c) {
     auto removed = c.users->removeUser(name);
     if (!ctx.storeAnswered(removed)) return;
     if (!removed.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
+    c.sessions->removeUser(name);
     c.auditAction(ctx.principal->name, "user.delete", "{\"username\":\"" + name + "\"}");
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
     ctx.response().send();

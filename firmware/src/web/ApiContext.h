@@ -18,6 +18,8 @@
 #include "store/AuditRepository.h"
 #include "store/NotificationRepository.h"
 #include "store/UserRepository.h"
+#include "web/LoginGuard.h"
+#include "web/SessionStore.h"
 
 namespace mg::backup {
 class BackupService;
@@ -64,6 +66,9 @@ struct ApiContext {
   std::function<uint64_t()> storageBytesWritten;     // /proc/self/io write_bytes; null: not shown
   std::shared_ptr<backup::BackupService> backups;   // null: /backups answers 503
   std::shared_ptr<quarantine::Retention> retention;  // null: /retention answers 503
+  std::shared_ptr<SessionStore> sessions;  // the web page's logins
+  std::shared_ptr<LoginGuard> logins;
+  std::string setupCodePath;  // data_dir/setup-code: POST /api/v1/setup checks it, then removes it
 
   // Appends to the audit log; an entry the store refuses is logged in full instead (the
   // change it records has already been made).

@@ -15,6 +15,7 @@
 #include "common/Text.h"
 #include "crypto/TokenHash.h"
 #include "web/SecurityHeaders.h"
+#include "web/SessionCookie.h"
 
 namespace mg::web {
 
@@ -164,6 +165,7 @@ ApiServer::ApiServer(ApiContext context, ConnectionGuard::Limits limits)
   addAdminRoutes(router_, ctx_);
   addAccountRoutes(router_, ctx_);
   addBackupRoutes(router_, ctx_);
+  addSessionRoutes(router_, ctx_);
 }
 
 ApiServer::~ApiServer() { stop(); }
@@ -217,6 +219,7 @@ void ApiServer::stop() {
 
 bool ApiServer::authenticate(RequestContext& ctx) {
   const std::string header = ctx.request().get("Authorization", "");
+  if (header.empty()) return authenticateSession(ctx);
   if (!common::istartsWith(header, "Bearer ")) return false;
   const std::string token(common::trim(header.substr(7)));
   if (token.empty()) return false;
@@ -234,9 +237,40 @@ bool ApiServer::authenticate(RequestContext& ctx) {
       common::logger("web").warning("token last_used not kept: " + st.message());
     }
   }
-  ctx.principal = Principal{record->createdBy == "mailgated" ? record->name : "token:" + record->name, record->role};
+  ctx.principal = Principal{record->createdBy == "mailgated" ? record->name : "token:" + record->name, record->role, "", ""};
   return true;
 }
+
+bool ApiServer::authenticateSession(RequestContext& ctx) {
+  if (!ctx_.sessions) return false;
+  const std::string cookie = sessionCookieValue(ctx.request());
+  if (cookie.empty()) return false;
+  auto session = ctx_.sessions->find(cookie);
+  if (!session) return false;
+  // The role is read at each request: a demoted or removed user loses it at once, also when
+  // the change came from mailgatectl's offline path.
+  auto user = ctx_.users->findUser(session->user);
+  if (!user) {
+    ctx.sendStoreUnavailable(user.errorMessage());
+    return false;
+  }
+  if (!user.value()) {
+    ctx_.sessions->remove(cookie);
+    return false;
+  }
+  ctx.principal = Principal{session->user, user.value()->role, cookie, session->csrfToken};
+  return true;
+}
+
+namespace {
+bool sameToken(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+bool changesState(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+}  // namespace
 
 void ApiServer::dispatch(RequestContext& ctx) {
   if (!ctx.uriError().empty()) {
@@ -257,6 +291,13 @@ void ApiServer::dispatch(RequestContext& ctx) {
       if (ctx.sent()) return;  // the store could not be asked: answered 503
       ctx.response().set("WWW-Authenticate", "Bearer realm=\"mailgate\"");
       ctx.sendProblem(401, "Unauthorized", "log in or send 'Authorization: Bearer <token>'");
+      return;
+    }
+    // A cookie is sent by the browser whoever's page asks: a state change must also prove it
+    // comes from a page that read the session's CSRF token (a bearer token proves itself).
+    if (!ctx.principal->sessionCookie.empty() && changesState(ctx.method()) &&
+        !sameToken(ctx.request().get("X-CSRF-Token", ""), ctx.principal->csrfToken)) {
+      ctx.sendProblem(403, "Forbidden", "missing or wrong X-CSRF-Token: send the csrf_token that POST /api/v1/session returned");
       return;
     }
     if (!allowed(match.access, ctx.principal->role)) {

@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP(S) server for /api/v1, /healthz and /metrics on Poco's HTTPServer. It resolves
-// the caller (bearer token), checks the route's role, and turns any escaping exception
+// the caller (bearer token or session cookie + CSRF token), checks the route's role, and turns any escaping exception
 // into a 500 problem — a handler bug must never take the daemon down.
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
@@ -39,6 +39,7 @@ class ApiServer {
 
  private:
   bool authenticate(RequestContext& ctx);
+  bool authenticateSession(RequestContext& ctx);
   ApiContext ctx_;
   Router router_;
   ConnectionGuard guard_;
@@ -55,5 +56,6 @@ void addAdminRoutes(Router& r, ApiContext& c);
 void addAccountRoutes(Router& r, ApiContext& c);
 void addHealthRoutes(Router& r, ApiContext& c);
 void addBackupRoutes(Router& r, ApiContext& c);
+void addSessionRoutes(Router& r, ApiContext& c);
 
 }  // namespace mg::web

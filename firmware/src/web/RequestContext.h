@@ -16,6 +16,10 @@ namespace mg::web {
 struct Principal {
   std::string name;  // user name or "token:<name>"
   std::string role;  // admin | reviewer
+  // Set when the caller came with the session cookie rather than a bearer token: its value
+  // (for logout) and the CSRF token its state-changing calls must repeat.
+  std::string sessionCookie;
+  std::string csrfToken;
 };
 
 class RequestContext {
