@@ -11,6 +11,7 @@
 #include "crypto/DeviceKey.h"
 #include "crypto/SecretBox.h"
 #include "crypto/SelfSignedCertificate.h"
+#include "system/HostAddresses.h"
 #include "crypto/TokenHash.h"
 #include "health/HealthModel.h"
 #include "health/HealthMonitor.h"
@@ -37,6 +38,7 @@
 #include "watcher/ImapDeliveryPort.h"
 #include "watcher/WatcherPool.h"
 #include "web/ApiServer.h"
+#include "web/EventFeed.h"
 
 #include <unistd.h>
 
@@ -113,7 +115,11 @@ common::Status Daemon::prepareTls(std::string& webCert, std::string& webKey) {
   const bool smtpNeedsPair = settings_.smtp.starttls && settings_.smtp.tlsCert.empty();
   const bool webNeedsPair = settings_.web.tls == "self-signed";
   if (smtpNeedsPair || webNeedsPair) {
-    auto pair = crypto::SelfSignedCertificate::ensureSelfSigned(settings_.storage.dataDir + "/tls", settings_.smtp.hostname);
+    // A browser on the LAN reaches the box as mailgate.local (Avahi) or by an address.
+    std::vector<std::string> alsoNames = {"mailgate.local"};
+    for (const auto& a : system::hostAddresses()) alsoNames.push_back(a);
+    auto pair = crypto::SelfSignedCertificate::ensureSelfSigned(settings_.storage.dataDir + "/tls", settings_.smtp.hostname,
+                                                                alsoNames);
     if (!pair) return pair.status().withContext("self-signed certificate in " + settings_.storage.dataDir + "/tls");
     if (smtpNeedsPair) {
       settings_.smtp.tlsCert = pair->certificate.string();
@@ -127,6 +133,12 @@ common::Status Daemon::prepareTls(std::string& webCert, std::string& webKey) {
   if (settings_.web.tls == "file") {
     webCert = settings_.web.tlsCert;
     webKey = settings_.web.tlsKey;
+  }
+  if (!webCert.empty()) {
+    // What the operator compares with the browser's certificate warning (mailgatectl status).
+    auto fp = crypto::SelfSignedCertificate::fingerprint(webCert);
+    if (fp) webFingerprint_ = fp.value();
+    else log().warning("web certificate fingerprint unknown: " + fp.errorMessage());
   }
   return common::Status::success();
 }
@@ -244,6 +256,15 @@ common::Status Daemon::start() {
   ctx.logins = loginGuard_;
   ctx.sessions = std::make_shared<web::SessionStore>(common::SystemClock::instance());
   ctx.setupCodePath = settings_.storage.dataDir + "/setup-code";
+  ctx.version = MG_VERSION;
+  ctx.startedAtMillis = startedAtMillis_;
+  const std::string dataDir = settings_.storage.dataDir;
+  ctx.diskFreeBytes = [dataDir] { return GateDelegate::freeBytes(dataDir); };
+  ctx.tlsFingerprint = webFingerprint_;
+  events_ = std::make_shared<web::EventHub>(common::SystemClock::instance());
+  web::feedEvents(events_, *quarantine_, *notifier_, watchers_.get());
+  events_->start();
+  ctx.events = events_;
   ctx.accounts = accounts_;
   ctx.probe = probe_.get();
   ctx.watchers = watchers_.get();
@@ -293,6 +314,8 @@ std::shared_ptr<const common::Settings> Daemon::liveSettings() const {
 }
 
 void Daemon::stop() {
+  // The event hub's poller reads the watchers: it ends before they do.
+  if (events_) events_->shutdown();
   // No Reload() from the bus while the daemon comes apart; nothing evaluates health while the
   // parts it looks at go away.
   if (dbus_) {

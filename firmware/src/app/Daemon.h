@@ -22,7 +22,7 @@ namespace mg::relay { class RelayPool; }
 namespace mg::smtp { class SmtpServer; }
 namespace mg::web { class ApiServer; }
 namespace mg::health { class HealthModel; class HealthMonitor; struct SmtpStats; }
-namespace mg::web { class RateLimiter; class LoginGuard; }
+namespace mg::web { class RateLimiter; class LoginGuard; class EventHub; }
 namespace mg::system { class DbusService; }
 namespace mg::store { class WatcherStateRepository; }
 namespace mg::watcher { class WatcherPool; class ImapDeliveryPort; class ImapAccountProbe; }
@@ -112,6 +112,8 @@ class Daemon {
   std::unique_ptr<system::DbusService> dbus_;  // null when [health] dbus = none
   std::shared_ptr<web::RateLimiter> releaseLimiter_;
   std::shared_ptr<web::LoginGuard> loginGuard_;
+  std::string webFingerprint_;
+  std::shared_ptr<web::EventHub> events_;  // the page's live updates  // SHA256:… of the web certificate; "" over plain HTTP
   std::shared_ptr<health::SmtpStats> smtpStats_;
   std::unique_ptr<GateDelegate> delegate_;
   std::unique_ptr<smtp::SmtpServer> smtp_;

@@ -25,6 +25,7 @@
 #include "store/Database.h"
 #include "watcher/WatcherPool.h"
 #include "web/ApiServer.h"
+#include "web/EventFeed.h"
 
 namespace mg::app {
 
@@ -192,6 +193,12 @@ void Daemon::startMonitor() {
     common::logEvent(log(), now.health == State::Failed ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
                      {"health", 0, ""}, "health: " + health::toString(now.health) + ": " + now.reason);
   });
+  if (events_) {
+    auto events = events_;
+    monitor_->follow([events](const health::HealthSnapshot& now, const health::HealthSnapshot& before) {
+      if (now.health != before.health || now.reason != before.reason) web::feedHealth(*events, health::toString(now.health), now.reason);
+    });
+  }
   startDbus();
   monitor_->start();
   if (dbus_) dbus_->start();

@@ -10,6 +10,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
 #include <sys/stat.h>
@@ -72,8 +73,8 @@ Status check(int rc, const char* what) {
   return rc == 0 ? Status::success() : Status::error(std::string(what) + ": " + detail::mbedtlsError(rc));
 }
 
-Status setExtensions(mbedtls_x509write_cert* crt, const std::string& hostname) {
-  auto san = detail::encodeSubjectAltNames(detail::subjectAltNamesFor(hostname));
+Status setExtensions(mbedtls_x509write_cert* crt, const std::string& hostname, const std::vector<std::string>& alsoNames) {
+  auto san = detail::encodeSubjectAltNames(detail::subjectAltNamesFor(hostname, alsoNames));
   if (!san) return san.status();
   auto eku = detail::encodeServerAuthUsage();
   if (!eku) return eku.status();
@@ -109,7 +110,7 @@ Status setSerial(mbedtls_x509write_cert* crt) {
   return check(mbedtls_x509write_crt_set_serial(crt, serial.get()), "serial");
 }
 
-Result<CertificatePem> generateOrThrow(const std::string& hostname) {
+Result<CertificatePem> generateOrThrow(const std::string& hostname, const std::vector<std::string>& alsoNames) {
   using R = Result<CertificatePem>;
   Random& random = Random::instance();
   PkContext key;
@@ -137,7 +138,7 @@ Result<CertificatePem> generateOrThrow(const std::string& hostname) {
     return st;
   }
   if (auto st = setSerial(crt.get()); !st) return st;
-  if (auto st = setExtensions(crt.get(), hostname); !st) return st;
+  if (auto st = setExtensions(crt.get(), hostname, alsoNames); !st) return st;
 
   CertificatePem pem;
   std::array<unsigned char, 4096> buffer{};
@@ -182,20 +183,22 @@ Status checkExistingPair(const CertificateFiles& files) {
 
 }  // namespace
 
-Result<CertificatePem> SelfSignedCertificate::generate(const std::string& hostname) {
+Result<CertificatePem> SelfSignedCertificate::generate(const std::string& hostname,
+                                                       const std::vector<std::string>& alsoNames) {
   if (!detail::isHostName(hostname) && !detail::isIpLiteral(hostname)) {
     return Result<CertificatePem>::error("self-signed certificate: '" + hostname +
                                          "' is not a host name or IP address (check smtp.hostname)");
   }
   try {
-    return generateOrThrow(hostname).withContext("self-signed certificate for " + hostname);
+    return generateOrThrow(hostname, alsoNames).withContext("self-signed certificate for " + hostname);
   } catch (const std::exception& e) {  // only the entropy source can throw here
     return Result<CertificatePem>::error("self-signed certificate for " + hostname + ": " + e.what());
   }
 }
 
 Result<CertificateFiles> SelfSignedCertificate::ensureSelfSigned(const std::filesystem::path& dir,
-                                                                 const std::string& hostname) {
+                                                                 const std::string& hostname,
+                                                                 const std::vector<std::string>& alsoNames) {
   using R = Result<CertificateFiles>;
   const CertificateFiles files{dir / kCertificateFileName, dir / kPrivateKeyFileName};
   std::error_code ec;
@@ -214,7 +217,7 @@ Result<CertificateFiles> SelfSignedCertificate::ensureSelfSigned(const std::file
     return files;
   }
 
-  auto pem = generate(hostname);
+  auto pem = generate(hostname, alsoNames);
   if (!pem) return pem.status();
   // The certificate goes first and comes back last, so a crash in between can never leave a
   // certificate next to a key it does not belong to; the next start simply makes a new pair.
@@ -230,6 +233,29 @@ Result<CertificateFiles> SelfSignedCertificate::ensureSelfSigned(const std::file
   auto cert = detail::writeFileAtomically(files.certificate, pem->certificate, 0644, detail::WriteMode::replace);
   if (!cert) return cert.status();
   return files;
+}
+
+}  // namespace mg::crypto
+
+namespace mg::crypto {
+
+Result<std::string> SelfSignedCertificate::fingerprint(const std::filesystem::path& path) {
+  Certificate crt;
+  if (int rc = mbedtls_x509_crt_parse_file(crt.get(), path.c_str()); rc != 0) {
+    return Result<std::string>::error(path.string() + ": " + detail::mbedtlsError(rc));
+  }
+  unsigned char digest[32];
+  if (int rc = mbedtls_sha256_ret(crt.get()->raw.p, crt.get()->raw.len, digest, 0); rc != 0) {
+    return Result<std::string>::error("fingerprint: " + detail::mbedtlsError(rc));
+  }
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out = "SHA256:";
+  for (size_t i = 0; i < sizeof(digest); ++i) {
+    if (i) out += ':';
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace mg::crypto

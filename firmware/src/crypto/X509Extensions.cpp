@@ -90,14 +90,16 @@ bool isHostName(std::string_view name) {
 
 bool isIpLiteral(std::string_view name) { return !ipBytes(name).empty(); }
 
-std::vector<SubjectAltName> subjectAltNamesFor(std::string_view hostname) {
+std::vector<SubjectAltName> subjectAltNamesFor(std::string_view hostname, const std::vector<std::string>& alsoNames) {
   using Kind = SubjectAltName::Kind;
-  const std::vector<SubjectAltName> wanted = {
-      {isIpLiteral(hostname) ? Kind::ip : Kind::dns, std::string(hostname)},
-      {Kind::dns, "localhost"},
-      {Kind::ip, "127.0.0.1"},
-      {Kind::ip, "::1"},
-  };
+  std::vector<SubjectAltName> wanted = {{isIpLiteral(hostname) ? Kind::ip : Kind::dns, std::string(hostname)}};
+  for (const auto& n : alsoNames) {
+    if (isIpLiteral(n)) wanted.push_back({Kind::ip, n});
+    else if (isHostName(n)) wanted.push_back({Kind::dns, n});  // anything else is left out, not encoded
+  }
+  wanted.push_back({Kind::dns, "localhost"});
+  wanted.push_back({Kind::ip, "127.0.0.1"});
+  wanted.push_back({Kind::ip, "::1"});
   std::vector<SubjectAltName> names;
   for (const auto& candidate : wanted) {
     bool duplicate = false;

@@ -23,7 +23,9 @@ bool isIpLiteral(std::string_view name);
 
 // The names a self-signed certificate for `hostname` covers: the host (DNS or IP), plus
 // localhost, 127.0.0.1 and ::1 so a browser on the device itself can connect; no duplicates.
-std::vector<SubjectAltName> subjectAltNamesFor(std::string_view hostname);
+// hostname first, then `alsoNames` (DNS names or IP literals: mailgate.local, the box's
+// addresses), then localhost, 127.0.0.1, ::1; each once.
+std::vector<SubjectAltName> subjectAltNamesFor(std::string_view hostname, const std::vector<std::string>& alsoNames = {});
 
 // DER GeneralNames (RFC 5280 §4.2.1.6).
 common::Result<std::string> encodeSubjectAltNames(const std::vector<SubjectAltName>& names);

@@ -237,6 +237,16 @@ common::Result<std::string> ApiJson::parseCreatedToken(const std::string& body) 
   }
 }
 
+common::Result<std::string> ApiJson::parseFingerprint(const std::string& body) {
+  try {
+    return text(parseObject(body), "tls_fingerprint");
+  } catch (const Poco::Exception& e) {
+    return malformed<std::string>(e.displayText());
+  } catch (const std::exception& e) {
+    return malformed<std::string>(e.what());
+  }
+}
+
 std::string ApiJson::releaseBody(const std::vector<std::string>& to) {
   if (to.empty()) return "{}";
   std::string out = "{\"to\":[";

@@ -71,6 +71,8 @@ class ApiJson {
   static common::Result<ReleaseOutcome> parseRelease(const std::string& body);
   // The `token` field of `POST /api/v1/tokens`' answer.
   static common::Result<std::string> parseCreatedToken(const std::string& body);
+  // GET /api/v1/status's tls_fingerprint: "" when the page is served over plain HTTP.
+  static common::Result<std::string> parseFingerprint(const std::string& body);
   // "2024-05-01T12:00:00Z" (fractions and offsets allowed) → Unix milliseconds.
   static std::optional<int64_t> parseTimestamp(const std::string& iso8601);
   // {"to":[…]} for a release, or "{}".

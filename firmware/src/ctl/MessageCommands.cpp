@@ -39,6 +39,14 @@ int MessageCommands::status() {
   auto fields = ApiJson::parseFlat(smtp->body);
   if (!fields) return ctx_.fail(fields.errorMessage());
   ctx_.out() << StatusView::formatSmtp(*fields);
+  // The fingerprint lets the operator check the browser's warning about the self-signed page.
+  auto status = (*client)->get("/api/v1/status");
+  if (!status) return ctx_.fail(status.errorMessage());
+  if (!status->ok()) return ctx_.failResponse(*status, "GET /api/v1/status");
+  auto fingerprint = ApiJson::parseFingerprint(status->body);
+  if (!fingerprint) return ctx_.fail(fingerprint.errorMessage());
+  ctx_.out() << "web\n  certificate    " << (fingerprint->empty() ? "none (plain HTTP)" : TerminalText::oneLine(*fingerprint, 120))
+             << "\n";
   // Scripts use `mailgatectl status` as a probe: anything but ok is a failure.
   return report->status == "ok" ? kExitOk : kExitFailed;
 }

@@ -18,6 +18,7 @@
 #include "store/AuditRepository.h"
 #include "store/NotificationRepository.h"
 #include "store/UserRepository.h"
+#include "web/EventHub.h"
 #include "web/LoginGuard.h"
 #include "web/SessionStore.h"
 
@@ -68,7 +69,12 @@ struct ApiContext {
   std::shared_ptr<quarantine::Retention> retention;  // null: /retention answers 503
   std::shared_ptr<SessionStore> sessions;  // the web page's logins
   std::shared_ptr<LoginGuard> logins;
-  std::string setupCodePath;  // data_dir/setup-code: POST /api/v1/setup checks it, then removes it
+  std::string setupCodePath;
+  std::string version;          // mailgate's
+  int64_t startedAtMillis = 0;  // when the daemon started
+  std::function<uint64_t()> diskFreeBytes;  // on the data dir's file system; null: not shown
+  std::shared_ptr<EventHub> events;  // null: /api/v1/events answers 503
+  std::string tlsFingerprint;   // of the web certificate ("SHA256:…"); "" over plain HTTP  // data_dir/setup-code: POST /api/v1/setup checks it, then removes it
 
   // Appends to the audit log; an entry the store refuses is logged in full instead (the
   // change it records has already been made).

@@ -166,6 +166,9 @@ ApiServer::ApiServer(ApiContext context, ConnectionGuard::Limits limits)
   addAccountRoutes(router_, ctx_);
   addBackupRoutes(router_, ctx_);
   addSessionRoutes(router_, ctx_);
+  addStatusRoutes(router_, ctx_);
+  addEventRoutes(router_, ctx_);
+  addUiRoutes(router_, ctx_);
 }
 
 ApiServer::~ApiServer() { stop(); }
@@ -211,6 +214,8 @@ common::Status ApiServer::start(const common::HostPort& listen, const std::strin
 
 void ApiServer::stop() {
   if (server_) {
+    // Event streams wait in the hub: woken first, they end and free their threads.
+    if (ctx_.events) ctx_.events->shutdown();
     server_->stop();
     static_cast<Factory*>(handlers_.get())->announceStop();
     server_.reset();

@@ -1,4 +1,5 @@
 // /api/v1/messages: list, show, raw, edit, diff, release, discard, undiscard, bulk, preflight.
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Array.h>
 
 #include "common/Metrics.h"
@@ -124,6 +125,29 @@ void sendRelease(RequestContext& ctx, const quarantine::ActionResult& r) {
 
 }  // namespace
 
+namespace {
+// CONTRACT §4 held_by: the rule that decided and what it matches (its match criteria as they
+// are now; null once the rule is removed), all null when the default action decided. IMAP
+// mail names its account in account_id beside it.
+Poco::JSON::Object::Ptr heldBy(ApiContext& c, const store::MessageRecord& m) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("rule_id", m.ruleId ? Poco::Dynamic::Var(static_cast<Poco::Int64>(m.ruleId)) : Poco::Dynamic::Var());
+  o->set("rule_name", m.ruleName.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(m.ruleName));
+  Poco::Dynamic::Var match;
+  if (m.ruleId) {
+    if (auto rule = c.quarantine->ruleBook().repository().get(m.ruleId); rule && rule.value()) {
+      try {
+        match = Poco::JSON::Parser().parse(rule.value()->matchJson);
+      } catch (const Poco::Exception&) {
+        match = rule.value()->matchJson;  // shown as text rather than dropped
+      }
+    }
+  }
+  o->set("match", match);
+  return o;
+}
+}  // namespace
+
 void addMessageRoutes(Router& r, ApiContext& c) {
   r.add("GET", "/api/v1/messages", Access::Reader, [&c](RequestContext& ctx) {
     store::MessageFilter f;
@@ -176,6 +200,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     if (!ctx.storeAnswered(versions)) return;
     auto o = messageDetail(*m, summary, versions.value());
     if (!raw) o->set("spool_error", raw.errorMessage());
+    o->set("held_by", heldBy(c, *m));
     ctx.sendJson(200, o);
   });
 

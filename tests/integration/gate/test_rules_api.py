@@ -78,6 +78,15 @@ class RulesApiTest(GateTestCase):
         mid = submit(self.gate, make_message("invoice enabled-rule"))
         self.assertNotEqual(self.gate.message(mid)["status"], "held", "the enabled pass rule must apply")
 
+    def test_held_by_names_the_rule_and_what_it_matches(self):
+        r = self.gate.api_json("POST", "/api/v1/rules", rule(name="hold-payroll", scope="all",
+                                                             match={"subject": "payroll"}), expect=201)
+        by_rule = self.gate.message(submit(self.gate, make_message("payroll for march")))
+        self.assertEqual(by_rule["held_by"], {"rule_id": r["id"], "rule_name": "hold-payroll",
+                                              "match": {"subject": "payroll"}})
+        by_default = self.gate.message(submit(self.gate, make_message("lunch on friday")))
+        self.assertEqual(by_default["held_by"], {"rule_id": None, "rule_name": None, "match": None})
+
     def test_dry_run_matches_recent_messages_and_changes_nothing(self):
         ids = {}
         for s in ("Quarterly report", "lunch?", "quarterly REPORT v2", "unrelated"):

@@ -5,6 +5,8 @@ login, logout and failure audited."""
 import base64
 import hashlib
 import os
+import re
+import subprocess
 import sqlite3
 import unittest
 
@@ -242,6 +244,18 @@ class TlsSessionTest(GateTestCase):
         _, attrs = cookie_of(r)
         self.assertIn("secure", attrs)
         self.assertIn("httponly", attrs)
+
+        # The certificate names the box as the LAN reaches it, and `mailgatectl status` shows
+        # the fingerprint a user compares with the browser's warning.
+        cert = os.path.join(gate.data_dir, "tls", "cert.pem")
+        out = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-ext", "subjectAltName",
+                              "-fingerprint", "-sha256"], capture_output=True, text=True, check=True).stdout
+        self.assertIn("DNS:mailgate.local", out)
+        self.assertIn("IP Address:127.0.0.1", out)
+        fingerprint = "SHA256:" + re.search(r"(?i)sha256 Fingerprint=([0-9A-F:]+)", out).group(1)
+        status = run_mailgatectl(gate, "status")
+        self.assertIn("certificate    " + fingerprint, status.out)
+        self.assertEqual(gate.api_json("GET", "/api/v1/status")["tls_fingerprint"], fingerprint)
 
 
 if __name__ == "__main__":
