@@ -55,6 +55,7 @@ HOST_PKGS=(
   clang libclang-rt-14-dev
   libidn12 libgamin0 libgdbm6
   prometheus
+  chromium fonts-dejavu-core
 )
 # Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
 # courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into
@@ -197,6 +198,20 @@ if [ -n "$courier_ver" ] && [ "$courier_ver" != "(none)" ] && \
 elif [ -z "$courier_ver" ] || [ "$courier_ver" = "(none)" ]; then
   echo "install-deps: courier-imap is not available from apt; the Courier tests will fail" >&2
   exit 1
+fi
+
+# The browser tests' driver (tests/browser): Node and npm from the machine or from Debian, then
+# exactly the versions in package-lock.json (playwright-core downloads no browser: it drives
+# Debian's chromium above).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "installing nodejs and npm"
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends nodejs npm
+fi
+browser="$ROOT/tests/browser"
+if [ ! -f "$browser/node_modules/.mailgate-lock" ] || ! cmp -s "$browser/package-lock.json" "$browser/node_modules/.mailgate-lock"; then
+  log "npm ci in tests/browser"
+  (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error) || { echo "install-deps: npm ci in tests/browser failed" >&2; exit 1; }
+  cp "$browser/package-lock.json" "$browser/node_modules/.mailgate-lock"
 fi
 
 log "ready (host${want_arches[*]:+ + ${want_arches[*]}})"

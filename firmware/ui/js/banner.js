@@ -5,6 +5,7 @@ import { api, itemsOf, getSession } from './api.js';
 import { h, clear } from './dom.js';
 
 let pending = null;
+let again = false; // asked for while a refresh ran: its answers may predate the change
 
 async function collect() {
   const lines = [];
@@ -46,8 +47,9 @@ export function refreshBanner() {
   const el = document.getElementById('banner');
   if (!el) return Promise.resolve();
   if (!getSession()) { clear(el); el.dataset.key = ''; el.hidden = true; return Promise.resolve(); }
-  // One refresh at a time; a request meanwhile is served by the running one.
-  if (pending) return pending;
+  // One refresh at a time; a request meanwhile runs once more after it, so a change that
+  // came after the running one fetched its answers is not lost.
+  if (pending) { again = true; return pending; }
   pending = collect().then((lines) => {
     if (!getSession()) lines = [];
     // Rewritten only when it changed: a role=alert region is announced on every change.
@@ -57,6 +59,9 @@ export function refreshBanner() {
       clear(el, lines.map(([text, href, where]) => h('p', {}, text, ' ', h('a', { href }, `Open ${where}`))));
     }
     el.hidden = lines.length === 0;
-  }).catch(() => {}).finally(() => { pending = null; });
+  }).catch(() => {}).finally(() => {
+    pending = null;
+    if (again) { again = false; refreshBanner(); }
+  });
   return pending;
 }
