@@ -74,6 +74,24 @@ std::optional<std::string> base64Decode(std::string_view text) {
   return out;
 }
 
+std::string base32Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((bytes.size() * 8 + 4) / 5);
+  uint32_t accumulator = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    accumulator = (accumulator << 8) | c;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += kAlphabet[(accumulator >> bits) & 31];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(accumulator << (5 - bits)) & 31];
+  return out;
+}
+
 std::string hexEncode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

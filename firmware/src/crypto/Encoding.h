@@ -13,6 +13,8 @@ std::string base64Encode(std::string_view bytes);
 std::optional<std::string> base64Decode(std::string_view text);
 // RFC 4648 §5 URL-safe alphabet ('-', '_'), no padding: safe in headers, URLs and shells.
 std::string base64UrlEncode(std::string_view bytes);
+// RFC 4648 §6 base32 (A–Z, 2–7) without '=' padding: how authenticator apps take a TOTP secret.
+std::string base32Encode(std::string_view bytes);
 // Lower-case hex.
 std::string hexEncode(std::string_view bytes);
 
