@@ -256,6 +256,7 @@ common::Status Daemon::start() {
   ctx.logins = loginGuard_;
   ctx.sessions = std::make_shared<web::SessionStore>(common::SystemClock::instance());
   ctx.setupCodePath = settings_.storage.dataDir + "/setup-code";
+  ctx.secondFactor = std::make_shared<web::SecondFactor>(users_, secrets_, common::SystemClock::instance());
   ctx.version = MG_VERSION;
   ctx.startedAtMillis = startedAtMillis_;
   const std::string dataDir = settings_.storage.dataDir;

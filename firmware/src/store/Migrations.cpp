@@ -157,6 +157,15 @@ const std::vector<std::vector<std::string>>& migrations() {
       {
           "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at INTEGER NOT NULL)",
       },
+      // v7: the optional second factor. totp_secret and totp_pending are SecretBox blobs ('' is
+      // none); totp_last_step is the last TOTP step that logged in (never accepted again);
+      // recovery_codes holds the SHA-256 hex of each unused recovery code, comma-separated.
+      {
+          "ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE users ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT ''",
+      },
   };
   return kMigrations;
 }

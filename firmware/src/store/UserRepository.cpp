@@ -18,7 +18,8 @@ std::vector<UserRecord> userRows(Statement& st) {
   std::vector<UserRecord> out;
   for (size_t r = 0; r < rs.rowCount(); ++r) {
     out.push_back({detail::i64(rs, 0, r), detail::str(rs, 1, r), detail::str(rs, 2, r), detail::str(rs, 3, r),
-                   detail::i64(rs, 4, r)});
+                   detail::i64(rs, 4, r), detail::str(rs, 5, r), detail::str(rs, 6, r), detail::i64(rs, 7, r),
+                   detail::str(rs, 8, r)});
   }
   return out;
 }
@@ -34,6 +35,8 @@ std::vector<TokenRecord> tokenRows(Statement& st) {
   return out;
 }
 
+const char* kUserColumns =
+    "id, username, password_hash, role, created_at, totp_secret, totp_pending, totp_last_step, recovery_codes";
 const char* kTokenColumns = "id, name, token_hash, role, created_by, created_at, last_used_at";
 
 }  // namespace
@@ -52,7 +55,7 @@ common::Result<bool> UserRepository::addUser(const UserRecord& u) {
 common::Result<std::optional<UserRecord>> UserRepository::findUser(const std::string& username) {
   return db_->attempt("reading the user", [&](Poco::Data::Session& s) -> std::optional<UserRecord> {
     Statement st(s);
-    st << "SELECT id, username, password_hash, role, created_at FROM users WHERE username = ?", bind(username);
+    st << std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?", bind(username);
     auto rows = userRows(st);
     if (rows.empty()) return std::nullopt;
     return rows.front();
@@ -62,7 +65,7 @@ common::Result<std::optional<UserRecord>> UserRepository::findUser(const std::st
 common::Result<std::vector<UserRecord>> UserRepository::users() {
   return db_->attempt("listing users", [&](Poco::Data::Session& s) {
     Statement st(s);
-    st << "SELECT id, username, password_hash, role, created_at FROM users ORDER BY username";
+    st << std::string("SELECT ") + kUserColumns + " FROM users ORDER BY username";
     return userRows(st);
   });
 }
@@ -92,6 +95,55 @@ common::Result<int64_t> UserRepository::userCount() {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM users", into(n), now;
     return static_cast<int64_t>(n);
+  });
+}
+
+common::Result<bool> UserRepository::setTotpPending(const std::string& username, const std::string& sealedSecret) {
+  return db_->attempt("starting the second factor", [&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET totp_pending = ? WHERE username = ?", bind(sealedSecret), bind(username);
+    return st.execute() == 1;
+  });
+}
+
+common::Result<bool> UserRepository::enableTotp(const std::string& username, const std::string& expectedPending,
+                                                const std::string& sealedSecret, int64_t lastStep,
+                                                const std::string& recoveryCodes) {
+  return db_->attempt("turning the second factor on", [&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET totp_secret = ?, totp_pending = '', totp_last_step = ?, recovery_codes = ? "
+          "WHERE username = ? AND totp_pending = ? AND totp_pending != ''",
+        bind(sealedSecret), bind(Poco::Int64(lastStep)), bind(recoveryCodes), bind(username), bind(expectedPending);
+    return st.execute() == 1;
+  });
+}
+
+common::Result<bool> UserRepository::disableTotp(const std::string& username) {
+  return db_->attempt("turning the second factor off", [&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET totp_secret = '', totp_pending = '', totp_last_step = 0, recovery_codes = '' "
+          "WHERE username = ?",
+        bind(username);
+    return st.execute() == 1;
+  });
+}
+
+common::Result<bool> UserRepository::useTotpStep(const std::string& username, int64_t step) {
+  return db_->attempt("recording the code used", [&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET totp_last_step = ? WHERE username = ? AND totp_last_step < ? AND totp_secret != ''",
+        bind(Poco::Int64(step)), bind(username), bind(Poco::Int64(step));
+    return st.execute() == 1;
+  });
+}
+
+common::Result<bool> UserRepository::replaceRecoveryCodes(const std::string& username, const std::string& expected,
+                                                          const std::string& replacement) {
+  return db_->attempt("changing the recovery codes", [&](Poco::Data::Session& s) {
+    Statement st(s);
+    st << "UPDATE users SET recovery_codes = ? WHERE username = ? AND recovery_codes = ? AND totp_secret != ''",
+        bind(replacement), bind(username), bind(expected);
+    return st.execute() == 1;
   });
 }
 

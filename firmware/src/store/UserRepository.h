@@ -14,6 +14,12 @@ struct UserRecord {
   std::string passwordHash;  // PBKDF2 encoding from crypto::PasswordHash; never leaves the daemon
   std::string role;          // admin | reviewer
   int64_t createdAt = 0;
+  std::string totpSecret;    // sealed (SecretBox); "" when the second factor is off
+  std::string totpPending;   // sealed secret of an enrolment not yet confirmed, or ""
+  int64_t totpLastStep = 0;  // the last TOTP step accepted
+  std::string recoveryCodes; // comma-separated SHA-256 hex of the unused recovery codes
+
+  bool totpOn() const { return !totpSecret.empty(); }
 };
 
 struct TokenRecord {
@@ -39,6 +45,19 @@ class UserRepository {
                   const std::optional<std::string>& role);
   common::Result<bool> removeUser(const std::string& username);
   common::Result<int64_t> userCount();
+
+  // The second factor. Each change that races a login (a step used, a recovery code spent,
+  // an enrolment confirmed) is a compare-and-set, false when another request got there first.
+  common::Result<bool> setTotpPending(const std::string& username, const std::string& sealedSecret);
+  // Turns TOTP on with the pending secret `expectedPending`; `lastStep` is the step that confirmed it.
+  common::Result<bool> enableTotp(const std::string& username, const std::string& expectedPending,
+                                  const std::string& sealedSecret, int64_t lastStep, const std::string& recoveryCodes);
+  // Off: secret, pending enrolment and recovery codes all cleared.
+  common::Result<bool> disableTotp(const std::string& username);
+  // Records `step` as used unless it, or a later one, already was.
+  common::Result<bool> useTotpStep(const std::string& username, int64_t step);
+  common::Result<bool> replaceRecoveryCodes(const std::string& username, const std::string& expected,
+                                            const std::string& replacement);
 
   common::Result<int64_t> addToken(const TokenRecord& t);
   common::Result<std::optional<TokenRecord>> findTokenByHash(const std::string& tokenHash);

@@ -19,6 +19,7 @@ Poco::JSON::Object::Ptr userJson(const store::UserRecord& u) {
   o->set("username", u.username);
   o->set("role", u.role);
   o->set("created_at", isoTime(u.createdAt));
+  o->set("totp", u.totpOn());
   return o;
 }
 

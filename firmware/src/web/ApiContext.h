@@ -20,6 +20,7 @@
 #include "store/UserRepository.h"
 #include "web/EventHub.h"
 #include "web/LoginGuard.h"
+#include "web/SecondFactor.h"
 #include "web/SessionStore.h"
 
 namespace mg::backup {
@@ -69,12 +70,13 @@ struct ApiContext {
   std::shared_ptr<quarantine::Retention> retention;  // null: /retention answers 503
   std::shared_ptr<SessionStore> sessions;  // the web page's logins
   std::shared_ptr<LoginGuard> logins;
-  std::string setupCodePath;
+  std::string setupCodePath;  // data_dir/setup-code: POST /api/v1/setup checks it, then removes it
+  std::shared_ptr<SecondFactor> secondFactor;  // the operators' optional TOTP
   std::string version;          // mailgate's
   int64_t startedAtMillis = 0;  // when the daemon started
   std::function<uint64_t()> diskFreeBytes;  // on the data dir's file system; null: not shown
   std::shared_ptr<EventHub> events;  // null: /api/v1/events answers 503
-  std::string tlsFingerprint;   // of the web certificate ("SHA256:…"); "" over plain HTTP  // data_dir/setup-code: POST /api/v1/setup checks it, then removes it
+  std::string tlsFingerprint;   // of the web certificate ("SHA256:…"); "" over plain HTTP
 
   // Appends to the audit log; an entry the store refuses is logged in full instead (the
   // change it records has already been made).

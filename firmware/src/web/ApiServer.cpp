@@ -13,6 +13,7 @@
 #include "common/Log.h"
 #include "common/Metrics.h"
 #include "common/Text.h"
+#include "crypto/ConstantTime.h"
 #include "crypto/TokenHash.h"
 #include "web/SecurityHeaders.h"
 #include "web/SessionCookie.h"
@@ -268,12 +269,6 @@ bool ApiServer::authenticateSession(RequestContext& ctx) {
 }
 
 namespace {
-bool sameToken(const std::string& a, const std::string& b) {
-  if (a.size() != b.size() || a.empty()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 bool changesState(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 }  // namespace
 
@@ -301,7 +296,7 @@ void ApiServer::dispatch(RequestContext& ctx) {
     // A cookie is sent by the browser whoever's page asks: a state change must also prove it
     // comes from a page that read the session's CSRF token (a bearer token proves itself).
     if (!ctx.principal->sessionCookie.empty() && changesState(ctx.method()) &&
-        !sameToken(ctx.request().get("X-CSRF-Token", ""), ctx.principal->csrfToken)) {
+        !crypto::sameSecret(ctx.request().get("X-CSRF-Token", ""), ctx.principal->csrfToken)) {
       ctx.sendProblem(403, "Forbidden", "missing or wrong X-CSRF-Token: send the csrf_token that POST /api/v1/session returned");
       return;
     }

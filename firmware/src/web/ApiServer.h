@@ -57,6 +57,7 @@ void addAccountRoutes(Router& r, ApiContext& c);
 void addHealthRoutes(Router& r, ApiContext& c);
 void addBackupRoutes(Router& r, ApiContext& c);
 void addSessionRoutes(Router& r, ApiContext& c);
+void addTotpRoutes(Router& r, ApiContext& c);
 void addUiRoutes(Router& r, ApiContext& c);
 void addStatusRoutes(Router& r, ApiContext& c);
 void addEventRoutes(Router& r, ApiContext& c);

@@ -1,18 +1,17 @@
 // /api/v1/session (log in, who am I, log out) and /api/v1/setup (the first admin, made with
 // the one-time setup code the daemon wrote to data_dir/setup-code).
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "common/Log.h"
-#include "common/Metrics.h"
 #include "common/Text.h"
+#include "crypto/ConstantTime.h"
 #include "crypto/PasswordHash.h"
 #include "web/ApiServer.h"
+#include "web/LoginSupport.h"
 #include "web/SessionCookie.h"
 #include "web/UserRules.h"
 
@@ -20,29 +19,9 @@ namespace mg::web {
 
 namespace {
 
-std::string field(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  return o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key) : "";
-}
-
-std::string clientAddress(RequestContext& ctx) { return ctx.request().clientAddress().host().toString(); }
-
-// Audit details as JSON, whatever the (hostile) user name holds.
-std::string details(std::initializer_list<std::pair<const char*, std::string>> fields) {
-  Poco::JSON::Object o;
-  for (const auto& [k, v] : fields) o.set(k, v);
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(o, out);
-  return out.str();
-}
-
-void sendThrottled(RequestContext& ctx, int64_t seconds) {
-  common::Metrics::global().increment("mailgate_rate_limited_total", {{"endpoint", "web_login"}});
-  ctx.response().set("Retry-After", std::to_string(seconds));
-  ctx.sendProblem(429, "Too many attempts", "too many failed logins; try again in " + std::to_string(seconds) + " s");
-}
-
-// A new session for `user` → the cookie and {csrf_token, user, role}.
-void startSession(ApiContext& c, RequestContext& ctx, const std::string& user, const std::string& role) {
+// A new session for `user` → the cookie and {csrf_token, user, role[, recovery_codes_left]}.
+void startSession(ApiContext& c, RequestContext& ctx, const std::string& user, const std::string& role,
+                  std::optional<size_t> recoveryCodesLeft = std::nullopt) {
   const auto session = c.sessions->create(user);
   ctx.response().add("Set-Cookie", sessionCookieHeader(session.cookie, ctx.request().secure()));
   ctx.response().set("Cache-Control", "no-store");
@@ -50,7 +29,15 @@ void startSession(ApiContext& c, RequestContext& ctx, const std::string& user, c
   o->set("csrf_token", session.csrfToken);
   o->set("user", user);
   o->set("role", role);
+  if (recoveryCodesLeft) o->set("recovery_codes_left", static_cast<Poco::UInt64>(*recoveryCodesLeft));
   ctx.sendJson(200, o);
+}
+
+// 401 that tells the page to ask for the second factor (and says so to anyone else).
+void sendTotpRequired(RequestContext& ctx, const std::string& detail) {
+  Poco::JSON::Object::Ptr extra = new Poco::JSON::Object;
+  extra->set("totp_required", true);
+  ctx.sendProblem(401, "Unauthorized", detail, extra);
 }
 
 // The setup code as written by the daemon, or "" when there is none.
@@ -61,19 +48,12 @@ std::string readSetupCode(const std::string& path) {
   return std::string(common::trim(code));
 }
 
-bool sameText(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 void addLoginRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/session", Access::Public, [&c](RequestContext& ctx) {
     auto body = ctx.readJsonObject();
     if (!body) return;
-    const std::string user = field(body, "username");
-    const std::string password = field(body, "password");
+    const std::string user = textField(body, "username");
+    const std::string password = textField(body, "password");
     const std::string address = clientAddress(ctx);
     // Attacker-chosen text goes into the audit log only in a shape a user name can have.
     const std::string shownUser = validUsername(user) ? user : "(invalid name)";
@@ -96,9 +76,31 @@ void addLoginRoutes(Router& r, ApiContext& c) {
     c.logins->endCheck();
     if (!ok) {
       c.logins->failed(user, address);
-      c.auditAction(shownUser, "login.failed", details({{"address", address}, {"reason", "bad user name or password"}}));
+      c.auditAction(shownUser, "login.failed", auditDetails({{"address", address}, {"reason", "bad user name or password"}}));
       common::logger("web").warning("failed login for '" + common::sanitize(shownUser) + "' from " + address);
       return ctx.sendProblem(401, "Unauthorized", "wrong user name or password");
+    }
+    std::string via = "web";
+    std::optional<size_t> recoveryCodesLeft;
+    if (record->totpOn()) {
+      const std::string code = textField(body, "totp");
+      // The right password and no code yet: not a failure, the page now asks for the code.
+      if (code.empty()) {
+        return sendTotpRequired(ctx, "this account has 2-step login: send the 6-digit code from the authenticator app, "
+                                     "or a recovery code, as 'totp'");
+      }
+      auto checked = c.secondFactor->check(*record, code);
+      if (!ctx.storeAnswered(checked)) return;
+      if (checked->outcome == SecondFactor::Outcome::Wrong) {
+        c.logins->failed(user, address);
+        c.auditAction(user, "login.failed", auditDetails({{"address", address}, {"reason", "wrong second factor"}}));
+        common::logger("web").warning("wrong second factor for '" + user + "' from " + address);
+        return sendTotpRequired(ctx, "wrong, expired or already used authentication code");
+      }
+      if (checked->outcome == SecondFactor::Outcome::PassedWithRecoveryCode) {
+        via = "recovery_code";
+        recoveryCodesLeft = checked->recoveryCodesLeft;
+      }
     }
     c.logins->succeeded(user, address);
     if (upgraded) {
@@ -107,14 +109,26 @@ void addLoginRoutes(Router& r, ApiContext& c) {
         common::logger("web").warning("password hash of '" + user + "' not upgraded: " + st.errorMessage());
       }
     }
-    c.auditAction(user, "login", details({{"address", address}, {"via", "web"}}));
-    startSession(c, ctx, user, record->role);
+    if (recoveryCodesLeft) {
+      c.auditAction(user, "login", auditDetails({{"address", address}, {"via", via},
+                                                 {"recovery_codes_left", std::to_string(*recoveryCodesLeft)}}));
+    } else {
+      c.auditAction(user, "login", auditDetails({{"address", address}, {"via", via}}));
+    }
+    startSession(c, ctx, user, record->role, recoveryCodesLeft);
   });
 
-  r.add("GET", "/api/v1/session", Access::Reader, [](RequestContext& ctx) {
+  r.add("GET", "/api/v1/session", Access::Reader, [&c](RequestContext& ctx) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
     o->set("user", ctx.principal->name);
     o->set("role", ctx.principal->role);
+    bool totp = false;
+    if (!ctx.principal->sessionCookie.empty()) {
+      auto found = c.users->findUser(ctx.principal->name);
+      if (!ctx.storeAnswered(found)) return;
+      totp = found.value() && found.value()->totpOn();
+    }
+    o->set("totp", totp);
     if (ctx.principal->sessionCookie.empty()) o->set("csrf_token", Poco::Dynamic::Var());
     else o->set("csrf_token", ctx.principal->csrfToken);
     ctx.response().set("Cache-Control", "no-store");
@@ -124,7 +138,7 @@ void addLoginRoutes(Router& r, ApiContext& c) {
   r.add("DELETE", "/api/v1/session", Access::Reader, [&c](RequestContext& ctx) {
     if (!ctx.principal->sessionCookie.empty()) {
       c.sessions->remove(ctx.principal->sessionCookie);
-      c.auditAction(ctx.principal->name, "logout", details({{"address", clientAddress(ctx)}}));
+      c.auditAction(ctx.principal->name, "logout", auditDetails({{"address", clientAddress(ctx)}}));
     }
     ctx.response().add("Set-Cookie", clearedSessionCookieHeader(ctx.request().secure()));
     ctx.response().setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
@@ -147,9 +161,9 @@ void addSetupRoutes(Router& r, ApiContext& c) {
     if (!body) return;
     const std::string address = clientAddress(ctx);
     if (const int64_t wait = c.logins->lockedFor("(setup)", address); wait > 0) return sendThrottled(ctx, wait);
-    const std::string code = std::string(common::trim(field(body, "code")));
-    const std::string user = field(body, "username");
-    const std::string password = field(body, "password");
+    const std::string code = std::string(common::trim(textField(body, "code")));
+    const std::string user = textField(body, "username");
+    const std::string password = textField(body, "password");
     std::lock_guard<std::mutex> lock(setupMu);
     auto count = c.users->userCount();
     if (!ctx.storeAnswered(count)) return;
@@ -158,9 +172,9 @@ void addSetupRoutes(Router& r, ApiContext& c) {
     if (expected.empty()) {
       return ctx.sendProblem(503, "No setup code", "the setup code file is missing; restart mailgated to write a new one");
     }
-    if (!sameText(code, expected)) {
+    if (!crypto::sameSecret(code, expected)) {
       c.logins->failed("(setup)", address);
-      c.auditAction("setup", "login.failed", details({{"address", address}, {"reason", "wrong setup code"}}));
+      c.auditAction("setup", "login.failed", auditDetails({{"address", address}, {"reason", "wrong setup code"}}));
       return ctx.sendProblem(403, "Forbidden", "wrong setup code: it is in data_dir/setup-code and in the journal");
     }
     if (auto problem = userProblem(user, "admin", password); !problem.empty()) {
@@ -176,8 +190,8 @@ void addSetupRoutes(Router& r, ApiContext& c) {
     if (!added.value()) return ctx.sendProblem(409, "Conflict", "user '" + user + "' exists");
     // Used once: gone before the answer, so a second form with the same code finds nothing.
     std::remove(c.setupCodePath.c_str());
-    c.auditAction("setup", "user.create", details({{"username", user}, {"role", "admin"}, {"address", address}}));
-    c.auditAction(user, "login", details({{"address", address}, {"via", "setup"}}));
+    c.auditAction("setup", "user.create", auditDetails({{"username", user}, {"role", "admin"}, {"address", address}}));
+    c.auditAction(user, "login", auditDetails({{"address", address}, {"via", "setup"}}));
     common::logger("web").notice("first admin '" + user + "' created from " + address + "; the setup code is used up");
     startSession(c, ctx, user, "admin");
   });
@@ -188,6 +202,7 @@ void addSetupRoutes(Router& r, ApiContext& c) {
 void addSessionRoutes(Router& r, ApiContext& c) {
   addLoginRoutes(r, c);
   addSetupRoutes(r, c);
+  addTotpRoutes(r, c);
 }
 
 }  // namespace mg::web

@@ -40,6 +40,11 @@ STATE_CHANGING = [
     ("POST", "/api/v1/tokens", "admin"),
     ("DELETE", "/api/v1/tokens/999", "admin"),
     ("POST", "/api/v1/backups", "admin"),
+    ("POST", "/api/v1/session/totp", "reviewer"),
+    ("POST", "/api/v1/session/totp/confirm", "reviewer"),
+    ("DELETE", "/api/v1/session/totp", "reviewer"),
+    ("POST", "/api/v1/session/totp/recovery-codes", "reviewer"),
+    ("DELETE", "/api/v1/users/nobody/totp", "admin"),
 ]
 
 
