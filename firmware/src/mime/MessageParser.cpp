@@ -89,21 +89,32 @@ void collectHeaders(GMimeMessage* message, MessageSummary& summary) {
   }
 }
 
-void collectParts(GMimeMessage* message, MessageSummary& summary) {
+// Cut to at most kMaxTextBytes on a character boundary; true when something was cut.
+bool cutToLimit(std::string& text) {
+  if (text.size() <= kMaxTextBytes) return false;
+  text.resize(common::utf8Prefix(text, kMaxTextBytes));
+  return true;
+}
+
+void collectParts(GMimeMessage* message, MessageSummary& summary, bool withHtml) {
   GMimePart* body = detail::findBodyTextPart(message);
   bool cut = false;
   if (body != nullptr) summary.text = bodyText(body, cut);
-  if (summary.text.size() > kMaxTextBytes || cut) {
-    if (summary.text.size() > kMaxTextBytes) summary.text.resize(common::utf8Prefix(summary.text, kMaxTextBytes));
+  if (cutToLimit(summary.text) || cut) {
     summary.textTruncated = true;
     summary.limitNotes.push_back("the text is shown cut at " + std::to_string(kMaxTextBytes / 1024) + " KiB");
   }
 
   detail::PartVisitor visitor;
-  visitor.onPart = [&summary, body](GMimePart* part) {
+  visitor.onPart = [&summary, body, withHtml](GMimePart* part) {
     if (part == body) return;
     const bool attachment = detail::isAttachment(part);
     if (!attachment && detail::isType(part, "text", "html")) {
+      if (withHtml && !summary.htmlPresent) {
+        bool htmlCut = false;
+        summary.html = bodyText(part, htmlCut);
+        summary.htmlTruncated = cutToLimit(summary.html) || htmlCut;
+      }
       summary.htmlPresent = true;
       return;
     }
@@ -119,7 +130,7 @@ void collectParts(GMimeMessage* message, MessageSummary& summary) {
   detail::forEachLeaf(message, visitor);
 }
 
-MessageSummary summarise(GMimeMessage* message) {
+MessageSummary summarise(GMimeMessage* message, bool withHtml) {
   MessageSummary summary;
   summary.messageId = detail::validUtf8(g_mime_message_get_message_id(message));
   summary.subject = detail::validUtf8(g_mime_message_get_subject(message));
@@ -128,7 +139,7 @@ MessageSummary summarise(GMimeMessage* message) {
   summary.cc = addressHeader(message, GMIME_ADDRESS_TYPE_CC, "Cc");
   summary.date = detail::validUtf8(g_mime_object_get_header(detail::asObject(message), "Date"));
   collectHeaders(message, summary);
-  collectParts(message, summary);
+  collectParts(message, summary, withHtml);
   return summary;
 }
 
@@ -188,7 +199,7 @@ common::Result<MessageSummary> finish(MessageSummary summary, const detail::Pars
 
 }  // namespace
 
-common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_t offset) {
+common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_t offset, bool withHtml) {
   using R = common::Result<MessageSummary>;
   try {
     MappedFile file(path);
@@ -197,14 +208,14 @@ common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_
     if (offset > all.size()) return R::error("parsing message: the file is shorter than its header");
     const std::string_view raw = all.substr(offset);
     if (raw.empty()) return R::error("parsing message: empty message");
-    if (raw.size() > kMaxMessageBytes) return parseMessage(raw);  // the same refusal, worded once
+    if (raw.size() > kMaxMessageBytes) return parseMessage(raw, withHtml);  // the same refusal, worded once
     // The scan walks the whole message once; what it has passed (a MiB behind) leaves memory.
     const detail::ParseView view = detail::makeParseView(raw, [&file, offset](size_t passed) {
       if (passed > kReleaseLagBytes) file.release(offset + passed - kReleaseLagBytes);
     });
     file.release(all.size());
     // Limits hit: what GMime may see is a rewritten copy (hostile input, never the common case).
-    if (view.changed) return parseMessage(raw);
+    if (view.changed) return parseMessage(raw, withHtml);
     const int fd = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) return R::error(std::string("parsing message: dup: ") + std::strerror(errno));
     // The stream owns the duplicate and closes it; its bounds start after the spool header.
@@ -212,18 +223,18 @@ common::Result<MessageSummary> parseMessageFile(const std::string& path, uint64_
         g_mime_stream_fs_new_with_bounds(fd, static_cast<gint64>(offset), static_cast<gint64>(all.size())));
     detail::MessagePtr parsed = detail::parseMimeStream(stream.get(), detail::Headerless::kTreatAsBody);
     if (!parsed) return R::error("parsing message: not a MIME message");
-    return finish(summarise(parsed.get()), view);
+    return finish(summarise(parsed.get(), withHtml), view);
   } catch (const std::exception& e) {  // std::bad_alloc from our own containers
     return R::error(std::string("parsing message: ") + e.what());
   }
 }
 
-common::Result<MessageSummary> parseMessage(std::string_view raw) {
+common::Result<MessageSummary> parseMessage(std::string_view raw, bool withHtml) {
   try {
     detail::ParseView view = detail::makeParseView(raw);
     auto parsed = detail::parseMime(view.bytes(raw), detail::Headerless::kTreatAsBody);
     if (!parsed) return parsed.status().withContext("parsing message");
-    return finish(summarise(parsed->get()), view);
+    return finish(summarise(parsed->get(), withHtml), view);
   } catch (const std::exception& e) {  // std::bad_alloc from our own containers
     return common::Result<MessageSummary>::error(std::string("parsing message: ") + e.what());
   }

@@ -24,6 +24,10 @@ struct MessageSummary {
   std::string text;
   bool textTruncated = false;  // `text` was cut at kMaxTextBytes
   bool htmlPresent = false;  // an inline text/html part exists
+  // That part's source, decoded to UTF-8 like `text` and cut at kMaxTextBytes, only when
+  // the parse was asked for it (the page's sandboxed HTML view); never rendered by mailgate.
+  std::string html;
+  bool htmlTruncated = false;
   std::vector<Attachment> attachments;
   // What the content limits (Limits.h) kept from being parsed and shown, for the reviewer:
   // "2 parts nested deeper than 32 levels not shown (any of them may be an attachment)".

@@ -280,9 +280,9 @@ common::Result<spool::RawLocation> QuarantineService::locate(const store::Messag
   return deps_.spool->locate(name.value());
 }
 
-common::Result<mime::MessageSummary> QuarantineService::parse(const spool::RawLocation& where) {
+common::Result<mime::MessageSummary> QuarantineService::parse(const spool::RawLocation& where, bool withHtml) {
   SlotHold turn(viewParses_);
-  return mime::parseMessageFile(where.path, where.offset);
+  return mime::parseMessageFile(where.path, where.offset, withHtml);
 }
 
 common::Result<std::string> QuarantineService::readCurrent(const store::MessageRecord& m) {

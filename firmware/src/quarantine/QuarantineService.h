@@ -127,7 +127,7 @@ class QuarantineService {
   // Where the bytes of a message's current (or original) version are, and their summary
   // parsed from that file (in one of the view slots).
   common::Result<spool::RawLocation> locate(const store::MessageRecord& m, bool original);
-  common::Result<mime::MessageSummary> parse(const spool::RawLocation& where);
+  common::Result<mime::MessageSummary> parse(const spool::RawLocation& where, bool withHtml = false);
 
   // What a delivery port is handed for message `m` with the bytes `raw` of its current version.
   static DeliveryRequest deliveryRequest(const store::MessageRecord& m, std::string_view raw);

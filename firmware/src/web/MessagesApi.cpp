@@ -1,4 +1,4 @@
-// /api/v1/messages: list, show, raw, edit, diff, release, discard, undiscard, bulk, preflight.
+// /api/v1/messages: list, show, raw, html, edit, diff, release, discard, undiscard, bulk, preflight.
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Array.h>
 
@@ -7,6 +7,7 @@
 #include "mime/MessageSummary.h"
 #include "web/ApiServer.h"
 #include "web/MessageJson.h"
+#include "web/SecurityHeaders.h"
 #include "smtp/Address.h"
 
 namespace mg::web {
@@ -215,6 +216,29 @@ void addMessageRoutes(Router& r, ApiContext& c) {
     if (!raw) return ctx.sendProblem(404, "Not found", raw.errorMessage());
     ctx.response().set("Content-Disposition", "attachment; filename=\"message-" + std::to_string(*id) + ".eml\"");
     ctx.sendText(200, "message/rfc822", raw.value());
+  });
+
+  // The HTML part for the page's sandboxed frame: its own policy (no script, no network, no
+  // same-origin: `sandbox` makes it an opaque origin that cannot read the API) lets the
+  // page frame it, and nothing else may.
+  r.add("GET", "/api/v1/messages/{id}/html", Access::Reader, [&c](RequestContext& ctx) {
+    auto id = ctx.intParam("id");
+    if (!id) return;
+    auto row = c.quarantine->messages().get(*id);
+    if (!ctx.storeAnswered(row)) return;
+    const auto& m = row.value();
+    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+    if (!m->parsed) return ctx.sendProblem(404, "Not found", "message " + std::to_string(*id) + " is held unparsed: " + m->contentNote);
+    auto raw = c.quarantine->locate(*m, false);
+    if (!raw) return ctx.sendProblem(404, "Not found", raw.errorMessage());
+    auto summary = c.quarantine->parse(raw.value(), true);
+    if (!summary) return ctx.sendProblem(404, "Not found", "the content could not be parsed: " + summary.errorMessage());
+    if (!summary->htmlPresent) return ctx.sendProblem(404, "Not found", "message " + std::to_string(*id) + " has no HTML part");
+    ctx.response().set("Content-Security-Policy", kHtmlPartPolicy);
+    ctx.response().set("X-Frame-Options", "SAMEORIGIN");
+    ctx.response().set("Cache-Control", "no-store");
+    if (summary->htmlTruncated) ctx.response().set("X-Mailgate-Truncated", "1");
+    ctx.sendText(200, "text/html; charset=utf-8", summary->html);
   });
 
   r.add("PATCH", "/api/v1/messages/{id}", Access::Reviewer, [&c](RequestContext& ctx) {

@@ -15,6 +15,12 @@ inline constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "frame-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
+// A held message's HTML part, framed by the page: nothing runs (`sandbox` without
+// allow-scripts, and no script-src), nothing is fetched (no remote image, font or style
+// sheet; only inline styles and data: images), and only the page itself may frame it.
+inline constexpr const char* kHtmlPartPolicy =
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
+
 // HSTS only under TLS: over plain HTTP a browser ignores it (RFC 6797 §8.1).
 void setSecurityHeaders(Poco::Net::HTTPResponse& response, bool tls);
 

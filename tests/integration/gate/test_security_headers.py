@@ -4,7 +4,15 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import GateTestCase, unverified_tls
+from harness import GateTestCase, http, submit, unverified_tls
+
+HOSTILE_HTML = (
+    b"From: a@lan.test\r\nTo: b@example.org\r\nSubject: html part\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/alternative; boundary="B"\r\n\r\n'
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain words\r\n"
+    b"--B\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    b"<p onclick=3D\"alert(1)\">Gr=FC=DFe</p><script>alert(2)</script><img src=3D\"http://203.0.113.9/t.gif\">\r\n"
+    b"--B--\r\n")
 
 PATHS = [
     ("/healthz", None),             # 200, no auth
@@ -55,6 +63,35 @@ class SecurityHeadersTest(GateTestCase):
         status, headers = fetch(url, context=unverified_tls())
         self.assertEqual(status, 200)
         self.check(status, headers, tls=True)
+
+
+class HtmlPartTest(GateTestCase):
+    """GET /api/v1/messages/{id}/html: the HTML part, decoded, under a policy of its own that
+    the page may frame and that runs and fetches nothing."""
+
+    def test_html_part_has_its_own_policy(self):
+        gate = self.new_gate()
+        mid = submit(gate, HOSTILE_HTML)
+        r = gate.api("GET", "/api/v1/messages/%d/html" % mid)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers["Content-Type"], "text/html; charset=utf-8")
+        body = r.body.decode("utf-8")
+        self.assertIn("Grüße", body, "transfer-decoded and converted to UTF-8")
+        self.assertIn("<script>", body, "served as written: the frame's policy is what makes it harmless")
+        csp = [p.strip() for p in r.headers["Content-Security-Policy"].split(";")]
+        self.assertIn("default-src 'none'", csp)
+        self.assertIn("sandbox", csp)
+        self.assertIn("frame-ancestors 'self'", csp)
+        self.assertFalse(any(p.startswith("script-src") for p in csp))
+        self.assertEqual(r.headers["X-Frame-Options"], "SAMEORIGIN")
+        self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(r.headers["Cache-Control"], "no-store")
+        self.assertEqual(len(r.headers.get_all("Content-Security-Policy")), 1, "one policy, not the page's as well")
+
+        plain = submit(gate, b"From: a@lan.test\r\nTo: b@example.org\r\nSubject: plain\r\n\r\nno html\r\n")
+        self.assertEqual(gate.api("GET", "/api/v1/messages/%d/html" % plain).status, 404)
+        self.assertEqual(gate.api("GET", "/api/v1/messages/999999/html").status, 404)
+        self.assertEqual(http("GET", gate.url("/api/v1/messages/%d/html" % mid)).status, 401)
 
 
 if __name__ == "__main__":

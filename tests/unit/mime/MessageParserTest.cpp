@@ -234,5 +234,35 @@ TEST(MessageParserTest, ParsesConcurrentlyFromSeveralThreads) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(MessageParserTest, HtmlPartIsDecodedOnlyWhenAskedFor) {
+  const std::string raw = crlf(
+      "From: a@example.org\nSubject: html\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/alternative; boundary=\"B\"\n\n"
+      "--B\nContent-Type: text/plain\n\nplain\n"
+      "--B\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
+      "<p>Gr=FC=DFe</p>\n"
+      "--B\nContent-Type: text/html\n\n<p>second</p>\n"
+      "--B--\n");
+  auto without = parseMessage(raw);
+  ASSERT_TRUE(without.ok()) << without.errorMessage();
+  EXPECT_TRUE(without->htmlPresent);
+  EXPECT_TRUE(without->html.empty());
+  auto with = parseMessage(raw, true);
+  ASSERT_TRUE(with.ok()) << with.errorMessage();
+  EXPECT_EQ(with->html, "<p>Gr\xc3\xbc\xc3\x9f" "e</p>");  // the first HTML part, in UTF-8 (the CRLF before a boundary is the boundary's)
+  EXPECT_FALSE(with->htmlTruncated);
+  EXPECT_EQ(with->text, "plain");
+}
+
+TEST(MessageParserTest, HugeHtmlPartIsCutAtTheTextLimit) {
+  const std::string raw = crlf("From: a@example.org\nContent-Type: text/html\n\n") +
+                          std::string(kMaxTextBytes + 4096, 'h') + "\r\n";
+  auto parsed = parseMessage(raw, true);
+  ASSERT_TRUE(parsed.ok()) << parsed.errorMessage();
+  ASSERT_TRUE(parsed->htmlPresent);
+  EXPECT_EQ(parsed->html.size(), kMaxTextBytes);
+  EXPECT_TRUE(parsed->htmlTruncated);
+}
+
 }  // namespace
 }  // namespace mg::mime
