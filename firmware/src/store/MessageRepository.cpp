@@ -142,18 +142,39 @@ common::Result<std::optional<MessageRecord>> MessageRepository::get(int64_t id) 
   });
 }
 
+std::string MessageRepository::listSql(const MessageFilter& f) {
+  // Only the conditions asked for go into the SQL: "status = ? AND id < ?" then walks the
+  // (status, id) index from the cursor down, so a page of held mail costs the same whether
+  // it is the first or the 200th and however much released mail lies between.
+  std::string sql = std::string("SELECT ") + kColumns + " FROM messages WHERE status <> 'purging'";
+  if (!f.status.empty()) sql += " AND status = ?";
+  if (!f.source.empty()) sql += " AND source = ?";
+  if (f.accountId != 0) sql += " AND account_id = ?";
+  if (!f.query.empty()) {
+    sql += " AND (subject LIKE ? OR from_header LIKE ? OR to_header LIKE ? OR mail_from LIKE ? OR rcpt_to LIKE ?"
+           " OR message_id LIKE ?)";
+  }
+  if (f.beforeId != 0) sql += " AND id < ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  return sql;
+}
+
 common::Result<std::vector<MessageRecord>> MessageRepository::list(const MessageFilter& f) {
+  const std::string sql = listSql(f);
   return db_->attempt("listing messages", [&](Poco::Data::Session& s) {
     Statement st(s);
     const std::string like = "%" + f.query + "%";
-    st << std::string("SELECT ") + kColumns +
-              " FROM messages WHERE status <> 'purging' AND (? = '' OR status = ?) AND (? = '' OR source = ?) AND (? = 0 OR account_id = ?)"
-              " AND (? = '' OR subject LIKE ? OR from_header LIKE ? OR to_header LIKE ? OR mail_from LIKE ?"
-              " OR rcpt_to LIKE ? OR message_id LIKE ?)"
-              " AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
-        bind(f.status), bind(f.status), bind(f.source), bind(f.source), bind(Poco::Int64(f.accountId)),
-        bind(Poco::Int64(f.accountId)), bind(f.query), bind(like), bind(like), bind(like), bind(like), bind(like),
-        bind(like), bind(Poco::Int64(f.beforeId)), bind(Poco::Int64(f.beforeId)), bind(f.limit);
+    const Poco::Int64 accountId = f.accountId;
+    const Poco::Int64 beforeId = f.beforeId;
+    st << sql;
+    if (!f.status.empty()) st, bind(f.status);
+    if (!f.source.empty()) st, bind(f.source);
+    if (f.accountId != 0) st, bind(accountId);
+    if (!f.query.empty()) {
+      for (int i = 0; i < 6; ++i) st, bind(like);
+    }
+    if (f.beforeId != 0) st, bind(beforeId);
+    st, bind(f.limit);
     return allRows(st);
   });
 }

@@ -23,6 +23,8 @@ class MessageRepository {
   common::Result<int64_t> insert(const MessageRecord& m);  // the new id; also records version 1
   common::Result<std::optional<MessageRecord>> get(int64_t id);
   common::Result<std::vector<MessageRecord>> list(const MessageFilter& filter);
+  // The SELECT list() runs for `filter`, parameters in the order list() binds them (for the query-plan test).
+  static std::string listSql(const MessageFilter& filter);
   common::Result<std::vector<MessageRecord>> latest(int limit);  // newest first, any status (rule dry-run)
 
   struct Change {
