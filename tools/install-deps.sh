@@ -45,7 +45,8 @@ fi
 # dbus-daemon, swaks), the D-Bus tools the tests read the object with (busctl from systemd,
 # gdbus from libglib2.0-bin; setpriv and unshare from util-linux for a caller as nobody and
 # a private journal socket), clang + compiler-rt for libFuzzer/ASan, promtool (package
-# prometheus) to check /metrics and the alert rules.
+# prometheus) to check /metrics and the alert rules; chromium for the browser tests, with
+# zbarimg (zbar-tools) to decode the TOTP enrolment QR code the page draws; wrk for bench/.
 HOST_PKGS=(
   build-essential cmake ccache pkg-config git
   libpoco-dev libgmime-3.0-dev libmbedtls-dev libsdbus-c++-dev libsdbus-c++-bin
@@ -55,7 +56,8 @@ HOST_PKGS=(
   clang libclang-rt-14-dev
   libidn12 libgamin0 libgdbm6
   prometheus
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core zbar-tools
+  wrk
 )
 # Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
 # courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into

@@ -56,11 +56,12 @@ void SessionStore::remove(const std::string& cookie) {
   sessions_.erase(key);
 }
 
-size_t SessionStore::removeUser(const std::string& user) {
+size_t SessionStore::removeUser(const std::string& user, const std::string& keep) {
+  const std::string kept = keep.empty() ? "" : crypto::TokenHash::hashToken(keep);
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = 0;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if (it->second.user == user) {
+    if (it->second.user == user && it->first != kept) {
       it = sessions_.erase(it);
       ++n;
     } else {

@@ -45,8 +45,9 @@ class SessionStore {
   // still allowed, which is not operator activity).
   std::optional<SessionInfo> peek(const std::string& cookie);
   void remove(const std::string& cookie);
-  // Every session of `user` ends (password changed, user removed); returns how many.
-  size_t removeUser(const std::string& user);
+  // Every session of `user` ends (password changed, user removed, second factor reset), but
+  // the one with cookie `keep` if given (the caller's own); returns how many ended.
+  size_t removeUser(const std::string& user, const std::string& keep = "");
   size_t size();
 
  private:

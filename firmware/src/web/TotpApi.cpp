@@ -116,8 +116,9 @@ void addManagementRoutes(Router& r, ApiContext& c) {
     auto off = c.users->disableTotp(name);
     if (!ctx.storeAnswered(off)) return;
     if (!off.value()) return ctx.sendProblem(404, "Not found", "no user '" + name + "'");
-    // Whoever has the lost phone may also have a session: it ends with the old factor.
-    c.sessions->removeUser(name);
+    // Whoever has the lost phone may also have a session: it ends with the old factor (but
+    // an admin resetting their own keeps the session they are using).
+    c.sessions->removeUser(name, ctx.principal->sessionCookie);
     c.auditAction(ctx.principal->name, "user.totp_reset", auditDetails({{"username", name}}));
     noContent(ctx);
   });

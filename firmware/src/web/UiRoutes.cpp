@@ -74,7 +74,7 @@ void addUiRoutes(Router& r, ApiContext& c) {
   }
   if (!index) return;  // a build without the page: / stays 404
   for (const char* page : {"/", "/setup", "/login", "/held", "/messages/{id}", "/audit", "/accounts", "/rules",
-                           "/notifications", "/config", "/backups"}) {
+                           "/notifications", "/config", "/backups", "/account"}) {
     r.add("GET", page, Access::Public, [index](RequestContext& ctx) { sendAsset(ctx, *index); });
   }
   for (const char* page : {"/users", "/tokens"}) {

@@ -17,6 +17,7 @@ const ROUTES = [
   ['/notifications', 'notifications', 'Notifications'],
   ['/config', 'config', 'Configuration'],
   ['/backups', 'backups', 'Backups'],
+  ['/account', 'account', 'Account'],
   ['/users', 'users', 'Users'],
   ['/tokens', 'tokens', 'Tokens'],
 ];
@@ -29,6 +30,9 @@ let cleanup = null;
 let rendered = null;     // path+search last rendered (a #fragment change is not a navigation)
 let wanted = null;       // where to go after logging in
 let afterRender = () => {};
+let notice = null;       // a node shown above the next page only (e.g. after logging in)
+
+export const noticeNext = (node) => { notice = node; };
 
 const safeDecode = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
 
@@ -99,7 +103,8 @@ export async function render() {
   setTitle(route.title);
   // A fresh root per render: a slow, superseded view writes into a detached element.
   const root = h('div', { class: 'view' }, h('p', { class: 'loading' }, 'Loading…'));
-  container.replaceChildren(root);
+  container.replaceChildren(...(notice ? [notice] : []), root);
+  notice = null;
   afterRender();
   try {
     const mod = await import(`./views/${route.module}.js`);

@@ -152,6 +152,11 @@ class TotpTest(GateTestCase):
         self.assertEqual(admin.call("DELETE", "/api/v1/users/rita/totp").status, 204)
         self.assertEqual(page.call("GET", "/api/v1/session").status, 401)
         self.assertEqual(session_login(self.gate, "rita").status, 200)
+        # An admin resetting their own: this session stays, another of theirs ends.
+        admin_page, _, _, _ = self.enrol("alice")
+        self.assertEqual(admin_page.call("DELETE", "/api/v1/users/alice/totp").status, 204)
+        self.assertEqual(admin_page.call("GET", "/api/v1/session").status, 200)
+        self.assertEqual(admin.call("GET", "/api/v1/session").status, 401)
         actions = [(e["user"], e["action"]) for e in self.gate.audit()]
         for expected in [("rita", "totp.disable"), ("alice", "user.totp_reset")]:
             self.assertIn(expected, actions)

@@ -49,6 +49,11 @@ TEST(SessionStoreTest, UnknownMalformedRemovedAndPerUser) {
   EXPECT_EQ(store.removeUser("alice"), 1u);
   EXPECT_FALSE(store.find(a2.cookie));
   EXPECT_TRUE(store.find(b.cookie));
+  // An admin resetting their own second factor keeps the session they are using.
+  const auto b2 = store.create("bob");
+  EXPECT_EQ(store.removeUser("bob", b2.cookie), 1u);
+  EXPECT_FALSE(store.find(b.cookie));
+  EXPECT_TRUE(store.find(b2.cookie));
 }
 
 TEST(SessionStoreTest, BoundedDroppingTheLeastRecentlyUsed) {

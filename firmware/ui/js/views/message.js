@@ -51,6 +51,7 @@ export async function render(root, { params }) {
   clear(root, title, result, saved, body);
   let m = null;
   let editing = false;
+  let htmlShown = false; // kept over a refresh of the view
 
   const say1 = (text, kind) => say(result, text, kind);
 
@@ -244,7 +245,7 @@ export async function render(root, { params }) {
       section('Headers', 'headers', table('All headers, in order', ['Name', 'Value'],
         (m.headers || []).map(([k, v]) => [{ cell: k, class: 'nowrap' }, { cell: v, class: 'wrap' }]), 'No headers.')),
       section('Text', 'text',
-        m.html_present ? h('p', { class: 'warning-text', id: 'html-note' }, 'This message also has an HTML part; it is shown only as text here.') : null,
+        htmlPart(),
         warnings.length ? h('ul', { id: 'content-warnings' }, warnings.map((w) => h('li', {}, w))) : null,
         m.spool_error ? h('p', { class: 'msg-error' }, `The stored message could not be read: ${m.spool_error}`) : null,
         m.text ? h('pre', { id: 'message-text' }, m.text) : h('p', { class: 'muted' }, 'No text part.'),
@@ -253,6 +254,25 @@ export async function render(root, { params }) {
         (m.attachments || []).map((a) => [{ cell: a.filename || '(no name)', class: 'wrap' }, a.content_type || '', { cell: size(a.size), class: 'num' }]),
         'No attachments.')),
       versionsSection());
+  }
+
+  // The HTML part, on request, in a frame that may run nothing: an empty sandbox (no scripts,
+  // a unique origin) and the daemon's policy for it (no requests; only data: images).
+  function htmlPart() {
+    if (!m.html_present) return null;
+    const area = h('div', { id: 'html-area' });
+    const toggle = button('', { id: 'html-show', 'aria-controls': 'html-area' });
+    const show = () => {
+      toggle.textContent = htmlShown ? 'Hide HTML' : 'Show HTML (sandboxed)';
+      clear(area, htmlShown ? h('iframe', {
+        id: 'html-frame', class: 'html-frame', sandbox: '', referrerpolicy: 'no-referrer',
+        title: 'HTML part of the message', src: `/api/v1/messages/${encodeURIComponent(id)}/html`,
+      }) : null);
+    };
+    toggle.addEventListener('click', () => { htmlShown = !htmlShown; show(); });
+    show();
+    return [h('div', { class: 'actions' },
+      h('p', { class: 'warning-text', id: 'html-note' }, 'This message also has an HTML part; it is shown as text here.'), toggle), area];
   }
 
   function versionsSection() {

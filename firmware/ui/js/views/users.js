@@ -1,6 +1,6 @@
 // /users (admin): operator accounts. A reviewer gets the 403 page and no controls.
 import { api, itemsOf, isAdmin, getSession } from '../api.js';
-import { h, clear, time, field, select, table, button } from '../dom.js';
+import { h, clear, time, field, select, table, button, badge } from '../dom.js';
 import { heading, statusRegion, say, errorText, busy, confirmDialog, errorBox, forbidden } from '../ui.js';
 
 const ROLES = [['reviewer', 'reviewer'], ['admin', 'admin']];
@@ -86,6 +86,20 @@ export async function render(root) {
     await load();
   }
 
+  // A lost phone: the user logs in with the password alone until setting 2-step up again.
+  async function resetTotp(u, btn) {
+    if (!(await confirmDialog(`Reset the 2-step login of ${u.username}? They then log in with the password alone until they set it up again.`, 'Reset 2-step'))) return;
+    await busy(btn, async () => {
+      try {
+        await api.del(`/api/v1/users/${encodeURIComponent(u.username)}/totp`);
+        say(result, `2-step login of ${u.username} reset.`, 'ok');
+      } catch (e) {
+        say(result, errorText(e), 'error');
+      }
+    });
+    await load();
+  }
+
   async function load() {
     let users;
     try {
@@ -95,17 +109,20 @@ export async function render(root) {
       clear(list, errorBox(e, 'Users could not be read'));
       return;
     }
-    clear(list, table('Users', ['Username', 'Role', 'Created', 'Actions'], users.map((u, i) => {
+    clear(list, table('Users', ['Username', 'Role', '2-step', 'Created', 'Actions'], users.map((u, i) => {
       const roleSel = select(`user-role-${i}`, ROLES, u.role);
       const change = button('Change role', { id: `user-role-save-${i}`, class: 'btn btn-small' }, `of ${u.username}`);
       const reset = button('Reset password', { id: `user-reset-${i}`, class: 'btn btn-small' }, `of ${u.username}`);
       const rm = button('Remove', { id: `user-remove-${i}`, class: 'btn btn-small btn-danger' }, `user ${u.username}`);
+      const totp = u.totp ? button('Reset 2-step', { id: `user-totp-reset-${i}`, class: 'btn btn-small' }, `of ${u.username}`) : null;
       change.addEventListener('click', () => update(u, { role: roleSel.value }, change, `${u.username} is now ${roleSel.value}.`));
       reset.addEventListener('click', () => resetForm(u));
       rm.addEventListener('click', () => remove(u, rm));
+      if (totp) totp.addEventListener('click', () => resetTotp(u, totp));
       return [{ cell: u.username, class: 'wrap' },
         h('div', { class: 'field' }, h('label', { for: roleSel.id, class: 'visually-hidden' }, `Role of ${u.username}`), roleSel),
-        time(u.created_at), h('div', { class: 'actions' }, change, reset, rm)];
+        h('span', { id: `user-2step-${i}` }, badge(u.totp ? 'on' : 'off')),
+        time(u.created_at), h('div', { class: 'actions' }, change, reset, totp, rm)];
     }), 'No users.'));
   }
 
