@@ -147,6 +147,15 @@ Poco::JSON::Object::Ptr heldBy(ApiContext& c, const store::MessageRecord& m) {
   o->set("match", match);
   return o;
 }
+// The message of the {id} path parameter; nullopt once a 400, 404 or 503 has been sent.
+std::optional<store::MessageRecord> messageOf(RequestContext& ctx, ApiContext& c) {
+  auto id = ctx.intParam("id");
+  if (!id) return std::nullopt;
+  auto row = c.quarantine->messages().get(*id);
+  if (!ctx.storeAnswered(row)) return std::nullopt;
+  if (!row.value()) ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+  return row.value();
+}
 }  // namespace
 
 void addMessageRoutes(Router& r, ApiContext& c) {
@@ -176,12 +185,9 @@ void addMessageRoutes(Router& r, ApiContext& c) {
   });
 
   r.add("GET", "/api/v1/messages/{id}", Access::Reader, [&c](RequestContext& ctx) {
-    auto id = ctx.intParam("id");
-    if (!id) return;
-    auto row = c.quarantine->messages().get(*id);
-    if (!ctx.storeAnswered(row)) return;
-    const auto& m = row.value();
-    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+    const auto m = messageOf(ctx, c);
+    if (!m) return;
+    const int64_t id = m->id;
     mime::MessageSummary summary;
     // Parsed from the spool file, never read whole into memory.
     auto raw = c.quarantine->locate(*m, false);
@@ -197,7 +203,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
                                      "); only the raw message is shown");
       }
     }
-    auto versions = c.quarantine->messages().versions(*id);
+    auto versions = c.quarantine->messages().versions(id);
     if (!ctx.storeAnswered(versions)) return;
     auto o = messageDetail(*m, summary, versions.value());
     if (!raw) o->set("spool_error", raw.errorMessage());
@@ -222,18 +228,15 @@ void addMessageRoutes(Router& r, ApiContext& c) {
   // same-origin: `sandbox` makes it an opaque origin that cannot read the API) lets the
   // page frame it, and nothing else may.
   r.add("GET", "/api/v1/messages/{id}/html", Access::Reader, [&c](RequestContext& ctx) {
-    auto id = ctx.intParam("id");
-    if (!id) return;
-    auto row = c.quarantine->messages().get(*id);
-    if (!ctx.storeAnswered(row)) return;
-    const auto& m = row.value();
-    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
-    if (!m->parsed) return ctx.sendProblem(404, "Not found", "message " + std::to_string(*id) + " is held unparsed: " + m->contentNote);
+    const auto m = messageOf(ctx, c);
+    if (!m) return;
+    const int64_t id = m->id;
+    if (!m->parsed) return ctx.sendProblem(404, "Not found", "message " + std::to_string(id) + " is held unparsed: " + m->contentNote);
     auto raw = c.quarantine->locate(*m, false);
     if (!raw) return ctx.sendProblem(404, "Not found", raw.errorMessage());
     auto summary = c.quarantine->parse(raw.value(), true);
     if (!summary) return ctx.sendProblem(404, "Not found", "the content could not be parsed: " + summary.errorMessage());
-    if (!summary->htmlPresent) return ctx.sendProblem(404, "Not found", "message " + std::to_string(*id) + " has no HTML part");
+    if (!summary->htmlPresent) return ctx.sendProblem(404, "Not found", "message " + std::to_string(id) + " has no HTML part");
     ctx.response().set("Content-Security-Policy", kHtmlPartPolicy);
     ctx.response().set("X-Frame-Options", "SAMEORIGIN");
     ctx.response().set("Cache-Control", "no-store");
@@ -357,12 +360,8 @@ void addMessageRoutes(Router& r, ApiContext& c) {
   }
 
   r.add("GET", "/api/v1/messages/{id}/preflight", Access::Reader, [&c](RequestContext& ctx) {
-    auto id = ctx.intParam("id");
-    if (!id) return;
-    auto row = c.quarantine->messages().get(*id);
-    if (!ctx.storeAnswered(row)) return;
-    const auto& m = row.value();
-    if (!m) return ctx.sendProblem(404, "Not found", "no message " + std::to_string(*id));
+    const auto m = messageOf(ctx, c);
+    if (!m) return;
     Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
     const auto settings = c.settings();
     const auto& ups = settings->upstreams;
@@ -390,7 +389,7 @@ void addMessageRoutes(Router& r, ApiContext& c) {
       }
     }
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-    o->set("id", static_cast<Poco::Int64>(*id));
+    o->set("id", static_cast<Poco::Int64>(m->id));
     o->set("ok", warnings->size() == 0);
     o->set("warnings", warnings);
     ctx.sendJson(200, o);

@@ -20,6 +20,15 @@ bool needsUserSession(RequestContext& ctx) {
   return false;
 }
 
+// A change to the caller's own second factor: a user session, a JSON body and the right
+// password in it. False once the refusal has been sent.
+bool confirmedChange(ApiContext& c, RequestContext& ctx) {
+  if (!needsUserSession(ctx)) return false;
+  auto body = ctx.readJsonObject();
+  if (!body) return false;
+  return confirmPassword(c, ctx, ctx.principal->name, textField(body, "password"));
+}
+
 Poco::JSON::Object::Ptr codesJson(const std::vector<std::string>& codes) {
   Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
   for (const auto& code : codes) a->add(code);
@@ -35,11 +44,8 @@ void noContent(RequestContext& ctx) {
 
 void addEnrolmentRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/session/totp", Access::Reader, [&c](RequestContext& ctx) {
-    if (!needsUserSession(ctx)) return;
-    auto body = ctx.readJsonObject();
-    if (!body) return;
+    if (!confirmedChange(c, ctx)) return;
     const std::string user = ctx.principal->name;
-    if (!confirmPassword(c, ctx, user, textField(body, "password"))) return;
     auto found = c.users->findUser(user);
     if (!ctx.storeAnswered(found)) return;
     if (found.value() && found.value()->totpOn()) {
@@ -84,11 +90,8 @@ void addEnrolmentRoutes(Router& r, ApiContext& c) {
 
 void addManagementRoutes(Router& r, ApiContext& c) {
   r.add("DELETE", "/api/v1/session/totp", Access::Reader, [&c](RequestContext& ctx) {
-    if (!needsUserSession(ctx)) return;
-    auto body = ctx.readJsonObject();
-    if (!body) return;
+    if (!confirmedChange(c, ctx)) return;
     const std::string user = ctx.principal->name;
-    if (!confirmPassword(c, ctx, user, textField(body, "password"))) return;
     auto off = c.users->disableTotp(user);
     if (!ctx.storeAnswered(off)) return;
     c.auditAction(user, "totp.disable", auditDetails({{"address", clientAddress(ctx)}}));
@@ -97,11 +100,8 @@ void addManagementRoutes(Router& r, ApiContext& c) {
   });
 
   r.add("POST", "/api/v1/session/totp/recovery-codes", Access::Reader, [&c](RequestContext& ctx) {
-    if (!needsUserSession(ctx)) return;
-    auto body = ctx.readJsonObject();
-    if (!body) return;
+    if (!confirmedChange(c, ctx)) return;
     const std::string user = ctx.principal->name;
-    if (!confirmPassword(c, ctx, user, textField(body, "password"))) return;
     std::vector<std::string> codes;
     auto replaced = c.secondFactor->replaceRecoveryCodes(user, codes);
     if (!ctx.storeAnswered(replaced)) return;
