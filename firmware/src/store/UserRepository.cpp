@@ -101,7 +101,7 @@ common::Result<int64_t> UserRepository::userCount() {
 common::Result<bool> UserRepository::setTotpPending(const std::string& username, const std::string& sealedSecret) {
   return db_->attempt("starting the second factor", [&](Poco::Data::Session& s) {
     Statement st(s);
-    st << "UPDATE users SET totp_pending = ? WHERE username = ?", bind(sealedSecret), bind(username);
+    st << "UPDATE users SET totp_pending = ? WHERE username = ? AND totp_secret = ''", bind(sealedSecret), bind(username);
     return st.execute() == 1;
   });
 }
@@ -112,7 +112,7 @@ common::Result<bool> UserRepository::enableTotp(const std::string& username, con
   return db_->attempt("turning the second factor on", [&](Poco::Data::Session& s) {
     Statement st(s);
     st << "UPDATE users SET totp_secret = ?, totp_pending = '', totp_last_step = ?, recovery_codes = ? "
-          "WHERE username = ? AND totp_pending = ? AND totp_pending != ''",
+          "WHERE username = ? AND totp_pending = ? AND totp_pending != '' AND totp_secret = ''",
         bind(sealedSecret), bind(Poco::Int64(lastStep)), bind(recoveryCodes), bind(username), bind(expectedPending);
     return st.execute() == 1;
   });
@@ -128,11 +128,13 @@ common::Result<bool> UserRepository::disableTotp(const std::string& username) {
   });
 }
 
-common::Result<bool> UserRepository::useTotpStep(const std::string& username, int64_t step) {
+common::Result<bool> UserRepository::useTotpStep(const std::string& username, const std::string& sealedSecret,
+                                                 int64_t step) {
   return db_->attempt("recording the code used", [&](Poco::Data::Session& s) {
     Statement st(s);
-    st << "UPDATE users SET totp_last_step = ? WHERE username = ? AND totp_last_step < ? AND totp_secret != ''",
-        bind(Poco::Int64(step)), bind(username), bind(Poco::Int64(step));
+    st << "UPDATE users SET totp_last_step = ? WHERE username = ? AND totp_last_step < ? AND totp_secret = ? "
+          "AND totp_secret != ''",
+        bind(Poco::Int64(step)), bind(username), bind(Poco::Int64(step)), bind(sealedSecret);
     return st.execute() == 1;
   });
 }

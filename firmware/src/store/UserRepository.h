@@ -48,14 +48,16 @@ class UserRepository {
 
   // The second factor. Each change that races a login (a step used, a recovery code spent,
   // an enrolment confirmed) is a compare-and-set, false when another request got there first.
+  // False also when TOTP is on: a new phone only after turning it off.
   common::Result<bool> setTotpPending(const std::string& username, const std::string& sealedSecret);
   // Turns TOTP on with the pending secret `expectedPending`; `lastStep` is the step that confirmed it.
   common::Result<bool> enableTotp(const std::string& username, const std::string& expectedPending,
                                   const std::string& sealedSecret, int64_t lastStep, const std::string& recoveryCodes);
   // Off: secret, pending enrolment and recovery codes all cleared.
   common::Result<bool> disableTotp(const std::string& username);
-  // Records `step` as used unless it, or a later one, already was.
-  common::Result<bool> useTotpStep(const std::string& username, int64_t step);
+  // Records `step` as used unless it, or a later one, already was, or the secret is no longer
+  // `sealedSecret` (the one the code was checked against).
+  common::Result<bool> useTotpStep(const std::string& username, const std::string& sealedSecret, int64_t step);
   common::Result<bool> replaceRecoveryCodes(const std::string& username, const std::string& expected,
                                             const std::string& replacement);
 

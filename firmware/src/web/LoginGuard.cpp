@@ -5,7 +5,9 @@
 namespace mg::web {
 
 LoginGuard::LoginGuard(const common::Clock& clock, unsigned attempts, unsigned windowSeconds)
-    : perUserAddress_(clock, attempts, windowSeconds), perAddress_(clock, attempts * kAddressFactor, windowSeconds) {}
+    : perUserAddress_(clock, attempts, windowSeconds),
+      perAddress_(clock, attempts * kAddressFactor, windowSeconds),
+      perUserSecondFactor_(clock, attempts * kSecondFactorFactor, windowSeconds) {}
 
 int64_t LoginGuard::lockedFor(const std::string& user, const std::string& address) {
   return std::max(perUserAddress_.lockedFor(pairKey(user, address)), perAddress_.lockedFor(address));
@@ -24,6 +26,7 @@ void LoginGuard::succeeded(const std::string& user, const std::string& address) 
 void LoginGuard::setLimits(unsigned attempts, unsigned windowSeconds) {
   perUserAddress_.setLimits(attempts, windowSeconds);
   perAddress_.setLimits(attempts * kAddressFactor, windowSeconds);
+  perUserSecondFactor_.setLimits(attempts * kSecondFactorFactor, windowSeconds);
 }
 
 }  // namespace mg::web

@@ -26,6 +26,13 @@ class LoginGuard {
   void succeeded(const std::string& user, const std::string& address);
   void setLimits(unsigned attempts, unsigned windowSeconds);  // a configuration reload
 
+  // Wrong second-factor codes per user from any address (kSecondFactorFactor × attempts per
+  // window): whoever has the password cannot spread guesses at the 6 digits over many LAN
+  // addresses. The owner, with the right code, waits too — the password is known to someone.
+  static constexpr unsigned kSecondFactorFactor = 2;
+  int64_t secondFactorLockedFor(const std::string& user) { return perUserSecondFactor_.lockedFor(user); }
+  void secondFactorFailed(const std::string& user) { perUserSecondFactor_.recordFailure(user); }
+
   // One password check at a time; false when none came free within kCheckWaitMillis.
   bool beginCheck() { return checks_.acquire(kCheckWaitMillis); }
   void endCheck() { checks_.release(); }
@@ -34,6 +41,7 @@ class LoginGuard {
   static std::string pairKey(const std::string& user, const std::string& address) { return user + "\n" + address; }
   common::AttemptLimiter perUserAddress_;
   common::AttemptLimiter perAddress_;
+  common::AttemptLimiter perUserSecondFactor_;
   common::WorkSlots checks_{kCheckSlots};
 };
 

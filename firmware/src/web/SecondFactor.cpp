@@ -14,8 +14,21 @@ namespace mg::web {
 
 namespace {
 
-constexpr size_t kRecoveryHalf = 5;  // "xxxxx-xxxxx": 10 base32 characters, 50 random bits
+// "xxxx-xxxx-xxxx-xxxx": 16 base32 characters, 80 random bits. Stored as a plain SHA-256
+// (a recovery code must be checked against ten hashes at a login, so no PBKDF2): 80 bits keep
+// a copied database from giving the codes up to a brute-force search.
+constexpr size_t kRecoveryGroup = 4;
+constexpr size_t kRecoveryChars = 16;
 constexpr char kRecoveryAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+std::string grouped(const std::string& chars) {
+  std::string out;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    if (i > 0 && i % kRecoveryGroup == 0) out += '-';
+    out += chars[i];
+  }
+  return out;
+}
 
 std::vector<std::string> splitHashes(const std::string& stored) {
   std::vector<std::string> out;
@@ -52,10 +65,10 @@ std::string SecondFactor::normalizeRecoveryCode(const std::string& typed) {
     const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!((lower >= 'a' && lower <= 'z') || (lower >= '2' && lower <= '7'))) return "";
     chars += lower;
-    if (chars.size() > 2 * kRecoveryHalf) return "";
+    if (chars.size() > kRecoveryChars) return "";
   }
-  if (chars.size() != 2 * kRecoveryHalf) return "";
-  return chars.substr(0, kRecoveryHalf) + "-" + chars.substr(kRecoveryHalf);
+  if (chars.size() != kRecoveryChars) return "";
+  return grouped(chars);
 }
 
 std::string SecondFactor::recoveryHash(const std::string& username, const std::string& code) const {
@@ -67,27 +80,25 @@ std::string SecondFactor::makeRecoveryCodes(const std::string& username, std::ve
   codes.clear();
   std::vector<std::string> hashes;
   for (size_t i = 0; i < kRecoveryCodes; ++i) {
-    const std::string random = crypto::Random::instance().bytes(2 * kRecoveryHalf);
-    std::string code;
-    for (size_t j = 0; j < random.size(); ++j) {
-      if (j == kRecoveryHalf) code += '-';
-      code += kRecoveryAlphabet[static_cast<unsigned char>(random[j]) & 31];
-    }
+    const std::string random = crypto::Random::instance().bytes(kRecoveryChars);
+    std::string chars;
+    for (char r : random) chars += kRecoveryAlphabet[static_cast<unsigned char>(r) & 31];
+    const std::string code = grouped(chars);
     codes.push_back(code);
     hashes.push_back(recoveryHash(username, code));
   }
   return joinHashes(hashes);
 }
 
-common::Result<SecondFactor::Enrolment> SecondFactor::begin(const std::string& username) {
+common::Result<std::optional<SecondFactor::Enrolment>> SecondFactor::begin(const std::string& username) {
   const std::string secret = crypto::Totp::generateSecret();
-  auto stored = users_->setTotpPending(username, secrets_->seal(secret, associatedData(username)));
-  if (!stored) return common::Result<Enrolment>::error(stored.errorMessage());
-  if (!stored.value()) return common::Result<Enrolment>::error("no user '" + username + "'");
+  auto stored = users_->setTotpPending(username, secrets_->seal(secret, pendingData(username)));
+  if (!stored) return stored.status();
+  if (!stored.value()) return std::optional<Enrolment>();
   Enrolment e;
   e.secret = crypto::base32Encode(secret);
   e.uri = crypto::Totp::uri(kIssuer, username, secret);
-  return e;
+  return std::optional<Enrolment>(std::move(e));
 }
 
 common::Result<SecondFactor::Confirmed> SecondFactor::confirm(const std::string& username, const std::string& code) {
@@ -99,13 +110,13 @@ common::Result<SecondFactor::Confirmed> SecondFactor::confirm(const std::string&
     return result;
   }
   const auto& user = *found.value();
-  auto secret = secrets_->open(user.totpPending, associatedData(username));
+  auto secret = secrets_->open(user.totpPending, pendingData(username));
   if (!secret) return common::Result<Confirmed>::error("the pending second-factor secret does not open: " + secret.errorMessage());
   const auto step = crypto::Totp::verify(secret.value(), code, nowSeconds(), -1);
   if (!step) return result;  // WrongCode
   std::vector<std::string> codes;
   const std::string hashes = makeRecoveryCodes(username, codes);
-  // Sealed afresh: the blob of the pending secret is not reused as the active one.
+  // Sealed afresh for the active slot: the pending blob does not open there.
   auto enabled = users_->enableTotp(username, user.totpPending, secrets_->seal(secret.value(), associatedData(username)),
                                     *step, hashes);
   if (!enabled) return common::Result<Confirmed>::error(enabled.errorMessage());
@@ -132,7 +143,7 @@ common::Result<SecondFactor::Check> SecondFactor::check(const store::UserRecord&
     }
     const auto step = crypto::Totp::verify(secret.value(), typed, nowSeconds(), user.totpLastStep);
     if (!step) return result;
-    auto used = users_->useTotpStep(user.username, *step);
+    auto used = users_->useTotpStep(user.username, user.totpSecret, *step);
     if (!used) return common::Result<Check>::error(used.errorMessage());
     if (used.value()) result.outcome = Outcome::Passed;  // else: the same code won a race just now
     return result;

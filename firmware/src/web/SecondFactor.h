@@ -4,6 +4,7 @@
 // The TOTP secret is sealed with the device key (it must be read back, unlike a password);
 // recovery codes are kept only as hashes and each works once.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,9 @@ class SecondFactor {
     std::string secret;  // base32, for typing into an app by hand
     std::string uri;     // otpauth://…, for the QR code
   };
-  // A new pending secret (replacing any earlier pending one); TOTP stays as it was until confirm.
-  common::Result<Enrolment> begin(const std::string& username);
+  // A new pending secret (replacing any earlier pending one) while TOTP is off; nullopt when it
+  // is on (turned off first, so a session alone cannot swap the phone).
+  common::Result<std::optional<Enrolment>> begin(const std::string& username);
 
   enum class Confirm { Enabled, WrongCode, NothingPending };
   struct Confirmed {
@@ -52,7 +54,9 @@ class SecondFactor {
   static std::string normalizeRecoveryCode(const std::string& typed);
 
  private:
-  std::string associatedData(const std::string& username) const { return "user:" + username + ":totp"; }
+  // The active and the pending secret are bound to different slots: one blob cannot stand in for the other.
+  static std::string associatedData(const std::string& username) { return "user:" + username + ":totp"; }
+  static std::string pendingData(const std::string& username) { return "user:" + username + ":totp-pending"; }
   std::string recoveryHash(const std::string& username, const std::string& code) const;
   // New codes in `codes`, their stored form returned.
   std::string makeRecoveryCodes(const std::string& username, std::vector<std::string>& codes) const;

@@ -48,6 +48,39 @@ std::string readSetupCode(const std::string& path) {
   return std::string(common::trim(code));
 }
 
+// The second step of a login with 2-step on: true with `via` (and, for a recovery code, the
+// codes left) set, or false once the refusal has been sent.
+bool passSecondFactor(ApiContext& c, RequestContext& ctx, const store::UserRecord& user, const std::string& code,
+                      std::string& via, std::optional<size_t>& recoveryCodesLeft) {
+  const std::string address = clientAddress(ctx);
+  // The right password and no code yet: not a failure, the page now asks for the code.
+  if (code.empty()) {
+    sendTotpRequired(ctx, "this account has 2-step login: send the 6-digit code from the authenticator app, "
+                          "or a recovery code, as 'totp'");
+    return false;
+  }
+  if (const int64_t wait = c.logins->secondFactorLockedFor(user.username); wait > 0) {
+    c.auditAction(user.username, "login.failed", auditDetails({{"address", address}, {"reason", "second factor locked"}}));
+    sendThrottled(ctx, wait);
+    return false;
+  }
+  auto checked = c.secondFactor->check(user, code);
+  if (!ctx.storeAnswered(checked)) return false;
+  if (checked->outcome == SecondFactor::Outcome::Wrong) {
+    c.logins->failed(user.username, address);
+    c.logins->secondFactorFailed(user.username);
+    c.auditAction(user.username, "login.failed", auditDetails({{"address", address}, {"reason", "wrong second factor"}}));
+    common::logger("web").warning("wrong second factor for '" + user.username + "' from " + address);
+    sendTotpRequired(ctx, "wrong, expired or already used authentication code");
+    return false;
+  }
+  if (checked->outcome == SecondFactor::Outcome::PassedWithRecoveryCode) {
+    via = "recovery_code";
+    recoveryCodesLeft = checked->recoveryCodesLeft;
+  }
+  return true;
+}
+
 void addLoginRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/session", Access::Public, [&c](RequestContext& ctx) {
     auto body = ctx.readJsonObject();
@@ -80,27 +113,15 @@ void addLoginRoutes(Router& r, ApiContext& c) {
       common::logger("web").warning("failed login for '" + common::sanitize(shownUser) + "' from " + address);
       return ctx.sendProblem(401, "Unauthorized", "wrong user name or password");
     }
+    // Read again after the (slow) password check: 2-step login turned on meanwhile applies now.
+    auto current = c.users->findUser(user);
+    if (!ctx.storeAnswered(current)) return;
+    if (!current.value()) return ctx.sendProblem(401, "Unauthorized", "wrong user name or password");
     std::string via = "web";
     std::optional<size_t> recoveryCodesLeft;
-    if (record->totpOn()) {
-      const std::string code = textField(body, "totp");
-      // The right password and no code yet: not a failure, the page now asks for the code.
-      if (code.empty()) {
-        return sendTotpRequired(ctx, "this account has 2-step login: send the 6-digit code from the authenticator app, "
-                                     "or a recovery code, as 'totp'");
-      }
-      auto checked = c.secondFactor->check(*record, code);
-      if (!ctx.storeAnswered(checked)) return;
-      if (checked->outcome == SecondFactor::Outcome::Wrong) {
-        c.logins->failed(user, address);
-        c.auditAction(user, "login.failed", auditDetails({{"address", address}, {"reason", "wrong second factor"}}));
-        common::logger("web").warning("wrong second factor for '" + user + "' from " + address);
-        return sendTotpRequired(ctx, "wrong, expired or already used authentication code");
-      }
-      if (checked->outcome == SecondFactor::Outcome::PassedWithRecoveryCode) {
-        via = "recovery_code";
-        recoveryCodesLeft = checked->recoveryCodesLeft;
-      }
+    if (current.value()->totpOn() &&
+        !passSecondFactor(c, ctx, *current.value(), textField(body, "totp"), via, recoveryCodesLeft)) {
+      return;
     }
     c.logins->succeeded(user, address);
     if (upgraded) {
@@ -115,7 +136,7 @@ void addLoginRoutes(Router& r, ApiContext& c) {
     } else {
       c.auditAction(user, "login", auditDetails({{"address", address}, {"via", via}}));
     }
-    startSession(c, ctx, user, record->role, recoveryCodesLeft);
+    startSession(c, ctx, user, current.value()->role, recoveryCodesLeft);
   });
 
   r.add("GET", "/api/v1/session", Access::Reader, [&c](RequestContext& ctx) {

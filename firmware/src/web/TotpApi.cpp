@@ -5,6 +5,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+
 #include "common/Log.h"
 #include "web/ApiServer.h"
 #include "web/LoginSupport.h"
@@ -46,17 +48,15 @@ void addEnrolmentRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/session/totp", Access::Reader, [&c](RequestContext& ctx) {
     if (!confirmedChange(c, ctx)) return;
     const std::string user = ctx.principal->name;
-    auto found = c.users->findUser(user);
-    if (!ctx.storeAnswered(found)) return;
-    if (found.value() && found.value()->totpOn()) {
-      return ctx.sendProblem(409, "Already on", "2-step login is on; turn it off first to enrol another phone");
-    }
     auto enrolment = c.secondFactor->begin(user);
     if (!ctx.storeAnswered(enrolment)) return;
+    if (!enrolment.value()) {
+      return ctx.sendProblem(409, "Already on", "2-step login is on; turn it off first to enrol another phone");
+    }
     c.auditAction(user, "totp.enroll", auditDetails({{"address", clientAddress(ctx)}}));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-    o->set("secret", enrolment->secret);
-    o->set("uri", enrolment->uri);
+    o->set("secret", enrolment.value()->secret);
+    o->set("uri", enrolment.value()->uri);
     ctx.response().set("Cache-Control", "no-store");
     ctx.sendJson(200, o);
   });
@@ -67,8 +67,10 @@ void addEnrolmentRoutes(Router& r, ApiContext& c) {
     if (!body) return;
     const std::string user = ctx.principal->name;
     const std::string address = clientAddress(ctx);
-    // Guessing the first code is guessing a login code: the same throttle.
-    if (const int64_t wait = c.logins->lockedFor(user, address); wait > 0) return sendThrottled(ctx, wait);
+    // Guessing the first code is guessing a login code: the same throttles.
+    if (const int64_t wait = std::max(c.logins->lockedFor(user, address), c.logins->secondFactorLockedFor(user)); wait > 0) {
+      return sendThrottled(ctx, wait);
+    }
     auto confirmed = c.secondFactor->confirm(user, textField(body, "code"));
     if (!ctx.storeAnswered(confirmed)) return;
     switch (confirmed->outcome) {
@@ -76,11 +78,14 @@ void addEnrolmentRoutes(Router& r, ApiContext& c) {
         return ctx.sendProblem(409, "Nothing to confirm", "start with POST /api/v1/session/totp (the QR code)");
       case SecondFactor::Confirm::WrongCode:
         c.logins->failed(user, address);
+        c.logins->secondFactorFailed(user);
         return ctx.sendProblem(400, "Wrong code",
                                "that is not the app's current code: check the phone's clock, or scan the QR code again");
       case SecondFactor::Confirm::Enabled:
         break;
     }
+    // Sessions opened with the password alone end; this one has just shown the code.
+    c.sessions->removeUser(user, ctx.principal->sessionCookie);
     c.auditAction(user, "totp.enable", auditDetails({{"address", address}}));
     common::logger("web").notice("2-step login turned on for '" + user + "'");
     ctx.response().set("Cache-Control", "no-store");
@@ -94,6 +99,7 @@ void addManagementRoutes(Router& r, ApiContext& c) {
     const std::string user = ctx.principal->name;
     auto off = c.users->disableTotp(user);
     if (!ctx.storeAnswered(off)) return;
+    c.sessions->removeUser(user, ctx.principal->sessionCookie);
     c.auditAction(user, "totp.disable", auditDetails({{"address", clientAddress(ctx)}}));
     common::logger("web").notice("2-step login turned off for '" + user + "'");
     noContent(ctx);

@@ -4,6 +4,8 @@ codes spent once, an admin's reset, every step audited."""
 import base64
 import hashlib
 import hmac
+from http.client import HTTPConnection
+import json
 import struct
 import time
 import unittest
@@ -24,6 +26,26 @@ def totp(secret_b32, step):
 
 def current_step():
     return int(time.time()) // 30
+
+
+def not_a_code(secret):
+    """Six digits that are no code of the steps around now (so certainly wrong)."""
+    near = {totp(secret, current_step() + d) for d in range(-3, 4)}
+    return next("%06d" % n for n in range(1000000) if "%06d" % n not in near)
+
+
+def login_from(gate, source, user, code):
+    """POST /api/v1/session from another loopback address (127.0.0.x): the status."""
+    conn = HTTPConnection("127.0.0.1", gate.web_port, timeout=15, source_address=(source, 0))
+    try:
+        conn.request("POST", "/api/v1/session", json.dumps({"username": user, "password": PASSWORD, "totp": code}),
+                     {"Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        r.close()
+        return r.status
+    finally:
+        conn.close()
 
 
 def session_login(gate, user, password=PASSWORD, code=None):
@@ -60,7 +82,8 @@ class TotpTest(GateTestCase):
         self.assertFalse(page.call("GET", "/api/v1/session").json()["totp"])
         self.assertEqual(session_login(self.gate, user).status, 200, "pending is not on")
         step = current_step()
-        bad = page.call("POST", "/api/v1/session/totp/confirm", {"code": totp(secret, step + 5)})
+        other = login(self.gate, user)  # a session made with the password alone
+        bad = page.call("POST", "/api/v1/session/totp/confirm", {"code": not_a_code(secret)})
         self.assertEqual(bad.status, 400, bad)
         ok = page.call("POST", "/api/v1/session/totp/confirm", {"code": totp(secret, step)})
         self.assertEqual(ok.status, 200, ok)
@@ -68,8 +91,11 @@ class TotpTest(GateTestCase):
         self.assertEqual(len(codes), 10)
         self.assertEqual(len(set(codes)), 10)
         for c in codes:
-            self.assertRegex(c, r"^[a-z2-7]{5}-[a-z2-7]{5}$")
+            self.assertRegex(c, r"^([a-z2-7]{4}-){3}[a-z2-7]{4}$")
         self.assertTrue(page.call("GET", "/api/v1/session").json()["totp"])
+        self.assertEqual(other.call("GET", "/api/v1/session").status, 401, "turning it on ends the other sessions")
+        refused = page.call("POST", "/api/v1/session/totp", {"password": PASSWORD})
+        self.assertEqual(refused.status, 409, "a new phone only after turning it off")
         again = page.call("POST", "/api/v1/session/totp/confirm", {"code": totp(secret, step)})
         self.assertEqual(again.status, 409, "nothing pending any more")
         return page, secret, codes, step
@@ -111,7 +137,7 @@ class TotpTest(GateTestCase):
         # wrong first code): the count below starts from zero.
         good_step = max(current_step(), confirmed_step) + 1
         self.assertEqual(session_login(self.gate, "rita", code=totp(secret, good_step)).status, 200)
-        wrong = "%06d" % ((int(totp(secret, current_step())) + 1) % 1000000)
+        wrong = not_a_code(secret)
         for i in range(5):
             r = session_login(self.gate, "rita", code=wrong if i % 2 else "12345x")
             self.assertEqual(r.status, 401, (i, r))
@@ -119,6 +145,20 @@ class TotpTest(GateTestCase):
         sixth = session_login(self.gate, "rita", code=totp(secret, good_step + 1))
         self.assertEqual(sixth.status, 429, "the sixth failure in the window is throttled, right code or not")
         self.assertGreater(int(sixth.headers["Retry-After"]), 0)
+
+    def test_wrong_codes_are_limited_per_user_over_all_addresses(self):
+        _, secret, _, confirmed_step = self.enrol("rita")
+        # The per-user count of wrong codes is 10 here (twice login_attempts); the wrong first
+        # code at enrolment was one. Five more from one address, four from another: no
+        # address reaches its own limit of five, the user's count reaches ten.
+        for source, tries in (("127.0.0.2", 5), ("127.0.0.3", 4)):
+            for i in range(tries):
+                self.assertEqual(login_from(self.gate, source, "rita", not_a_code(secret)), 401, (source, i))
+        good = totp(secret, max(current_step(), confirmed_step) + 1)
+        self.assertEqual(login_from(self.gate, "127.0.0.4", "rita", good), 429,
+                         "a third address with the right code waits: the codes are locked for the user")
+        reasons = [e["details"] for e in self.gate.audit() if e["action"] == "login.failed"]
+        self.assertTrue(any("second factor locked" in str(d) for d in reasons), reasons)
 
     def test_recovery_code_works_once_and_new_ones_replace_old(self):
         page, _, codes, _ = self.enrol("rita")

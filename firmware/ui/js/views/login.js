@@ -21,7 +21,7 @@ export async function render(root) {
   const user = h('input', { id: 'login-username', name: 'username', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
   const pass = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const code = h('input', { id: 'login-totp', name: 'totp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', autocapitalize: 'none', spellcheck: 'false', maxlength: '32' });
-  const codeField = field('Authentication code', code, 'The 6-digit code your authenticator app shows, or one of your recovery codes (xxxxx-xxxxx).');
+  const codeField = field('Authentication code', code, 'The 6-digit code your authenticator app shows, or one of your recovery codes (xxxx-xxxx-xxxx-xxxx).');
   codeField.hidden = true;
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'login-submit' }, 'Log in');
   const error = h('p', { id: 'login-error', role: 'alert', class: 'msg-error' });
