@@ -10,10 +10,6 @@ namespace mg::web {
 
 namespace {
 
-std::string stringField(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  return o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key) : "";
-}
-
 Poco::JSON::Object::Ptr userJson(const store::UserRecord& u) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("username", u.username);
@@ -27,8 +23,8 @@ void addTokenRoutes(Router& r, ApiContext& c) {
   r.add("POST", "/api/v1/tokens", Access::Admin, [&c](RequestContext& ctx) {
     auto body = ctx.readJsonObject();
     if (!body) return;
-    const std::string name = stringField(body, "name");
-    const std::string role = stringField(body, "role").empty() ? "reviewer" : stringField(body, "role");
+    const std::string name = textField(body, "name");
+    const std::string role = textField(body, "role").empty() ? "reviewer" : textField(body, "role");
     if (name.empty() || name.size() > 64) return ctx.sendProblem(422, "Invalid token", "'name' is required (at most 64 characters)");
     if (!validRole(role)) return ctx.sendProblem(422, "Invalid token", "'role' must be admin or reviewer");
     const std::string token = crypto::TokenHash::generateToken();
@@ -88,9 +84,9 @@ void addUserRoutes(Router& r, ApiContext& c) {
     auto body = ctx.readJsonObject();
     if (!body) return;
     store::UserRecord u;
-    u.username = stringField(body, "username");
-    u.role = stringField(body, "role");
-    const std::string password = stringField(body, "password");
+    u.username = textField(body, "username");
+    u.role = textField(body, "role");
+    const std::string password = textField(body, "password");
     if (auto problem = userProblem(u.username, u.role, password); !problem.empty()) {
       return ctx.sendProblem(422, "Invalid user", problem);
     }
@@ -108,11 +104,11 @@ void addUserRoutes(Router& r, ApiContext& c) {
     if (!body) return;
     std::optional<std::string> hash, role;
     if (body->has("role")) {
-      role = stringField(body, "role");
+      role = textField(body, "role");
       if (!validRole(*role)) return ctx.sendProblem(422, "Invalid user", "'role' must be admin or reviewer");
     }
     if (body->has("password")) {
-      const std::string password = stringField(body, "password");
+      const std::string password = textField(body, "password");
       if (utf8Length(password) < kMinPasswordChars) return ctx.sendProblem(422, "Invalid user", "a password needs at least 10 characters");
       hash = crypto::PasswordHash::hash(password);
     }

@@ -26,10 +26,6 @@ void sendThrottled(RequestContext& ctx, int64_t seconds) {
   ctx.sendProblem(429, "Too many attempts", "too many failed logins; try again in " + std::to_string(seconds) + " s");
 }
 
-std::string textField(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  return o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key) : "";
-}
-
 bool confirmPassword(ApiContext& c, RequestContext& ctx, const std::string& username, const std::string& password) {
   const std::string address = clientAddress(ctx);
   if (const int64_t wait = c.logins->lockedFor(username, address); wait > 0) {

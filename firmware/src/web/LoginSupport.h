@@ -16,8 +16,6 @@ std::string clientAddress(RequestContext& ctx);
 // Audit details as JSON, whatever the (hostile) values hold.
 std::string auditDetails(std::initializer_list<std::pair<const char*, std::string>> fields);
 void sendThrottled(RequestContext& ctx, int64_t seconds);
-// A string member of the body, or "" (absent, or not a string).
-std::string textField(const Poco::JSON::Object::Ptr& o, const std::string& key);
 
 // The logged-in user proves it is still them (turning the second factor on or off): the
 // password is checked under the same throttle as a login, a wrong one counted and audited.

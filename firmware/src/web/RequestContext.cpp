@@ -56,6 +56,10 @@ std::optional<int64_t> RequestContext::intParam(const std::string& name) {
   return v;
 }
 
+std::string textField(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  return o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key) : "";
+}
+
 void RequestContext::sendStoreUnavailable(const std::string& detail) {
   response_.set("Retry-After", "30");
   sendProblem(503, "Store unavailable", "the message store is not available: " + detail);

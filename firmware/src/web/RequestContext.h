@@ -71,4 +71,7 @@ class RequestContext {
 // ISO 8601 UTC for epoch milliseconds ("2026-11-23T14:58:24Z"); "" for 0.
 std::string isoTime(int64_t millis);
 
+// A string member of a JSON body, or "" (absent, or not a string).
+std::string textField(const Poco::JSON::Object::Ptr& o, const std::string& key);
+
 }  // namespace mg::web
