@@ -4,6 +4,8 @@
 #   tools/install-deps.sh            host build, tests, fuzzing and the demo
 #   tools/install-deps.sh --cross    + arm64 cross toolchain, qemu and the :arm64 dev packages
 #   tools/install-deps.sh --armhf    + the same for 32-bit ARM (armhf)
+#   tools/install-deps.sh --image    + what packages and boots the appliance: lintian,
+#                                      mmdebstrap, qemu-system-arm (tests/system)
 #   tools/install-deps.sh --check    only report what is missing (exit 1 if anything is)
 #
 # Idempotent and quick when all is there: it asks dpkg first and runs apt-get (update
@@ -23,14 +25,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DEBIAN_FRONTEND=noninteractive
 
 want_arches=()
+want_image=0
 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --cross|--arm64) want_arches+=(arm64) ;;
     --armhf) want_arches+=(armhf) ;;
+    --image) want_image=1 ;;
     --no-cross) ;;
     --check) check_only=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +63,12 @@ HOST_PKGS=(
   chromium fonts-dejavu-core zbar-tools
   wrk
 )
+# The shipped appliance (--image): lintian checks the .debs, mmdebstrap + arch-test build the
+# arm64 root file system (foreign, through qemu-user-static), e2fsprogs makes its ext4 image,
+# qemu-system-arm boots it (tests/system); xmllint checks the D-Bus policy; fakeroot is not
+# needed (CPack writes root-owned tar members itself).
+IMAGE_PKGS=(lintian mmdebstrap arch-test e2fsprogs qemu-system-arm qemu-user-static binfmt-support
+  libxml2-utils busybox)
 # Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
 # courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into
 # build/peers/courier; the libraries above are what its imapd links besides these.
@@ -86,6 +96,7 @@ is_installed() {  # "ii" in dpkg's status abbreviation
 }
 
 wanted=("${HOST_PKGS[@]}")
+[ "$want_image" = 1 ] && wanted+=("${IMAGE_PKGS[@]}")
 for a in "${want_arches[@]}"; do
   # shellcheck disable=SC2207
   wanted+=($(cross_pkgs "$a"))
@@ -129,6 +140,16 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#missing_arches[@]} -gt 0 ]; then
     "${SUDO[@]}" apt-get update -q -o Acquire::Retries=3 && break
     [ "$try" = 3 ] && { log "apt-get update failed 3 times; trying the install with the lists we have"; break; }
     log "apt-get update failed (try $try of 3); retrying in $((try * 10))s"; sleep $((try * 10))
+  done
+  # A foreign arch whose index did not arrive (a mirror mid-sync, a broken binary-armhf
+  # Packages file) would fail the install below in a hundred lines; say it in one.
+  for a in "${want_arches[@]}"; do
+    cand="$(apt-cache policy "libc6:$a" 2>/dev/null | sed -n 's/^  Candidate: //p')"
+    if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
+      echo "install-deps: the mirror's $a package index is missing or broken today (no libc6:$a after apt-get update); the $a build cannot be set up" >&2
+      for b in "${missing_arches[@]}"; do "${SUDO[@]}" dpkg --remove-architecture "$b" 2>/dev/null || true; done
+      exit 1
+    fi
   done
   if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends -o Acquire::Retries=3 \
       -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"; then
