@@ -2,16 +2,21 @@
 # Installs what is missing, builds and runs every test: the README's test command and what
 # CI runs (.ci/run). Stages, in order, stopping at the first failure:
 #
-#   deps     tools/install-deps.sh --cross (apt packages by name; quick when all is there)
+#   deps     tools/install-deps.sh --cross --armhf --image (apt packages by name; quick when all is there)
 #   dev      Debug build, warnings are errors, all ctest tests (unit, fuzz corpora, integration)
 #   asan     the same under AddressSanitizer + UBSan
 #   aarch64  cross build for 64-bit ARM, unit tests under qemu-aarch64-static
-#   armhf    (only with --armhf) cross build for 32-bit ARM, unit tests under qemu-arm-static
+#   armhf    cross build for 32-bit ARM, unit tests under qemu-arm-static
+#   package  the .deb for amd64, arm64 and armhf (tools/package-deb: lintian, no errors), the
+#            amd64 one installed, upgraded, removed and purged in a scratch root
+#   system   the arm64 image (tools/make-image, its base cached by its inputs) booted under
+#            qemu-system-aarch64: the appliance checks and MG_POWERCUT_ROUNDS (3) power cuts
 #   fuzz     clang/libFuzzer build of every *_fuzz target, each run MG_FUZZ_SECONDS (20) over its corpus
 #
-# Options: --no-cross (skip aarch64), --armhf, --no-fuzz, --only "dev asan ...", --skip-deps,
+# Options: --no-cross (only amd64: no aarch64, armhf, ARM packages or system test), --no-armhf,
+#          --no-system, --no-fuzz, --only "dev asan ...", --skip-deps,
 #          --no-skips (a skipped test fails the run; always so under CI=true).
-# Environment: MG_WERROR (default ON), MG_FUZZ_SECONDS (default 20).
+# Environment: MG_WERROR (default ON), MG_FUZZ_SECONDS (default 20), MG_POWERCUT_ROUNDS (3).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +25,7 @@ exec </dev/null            # CI has no stdin; nothing here may wait for input
 
 export MG_WERROR="${MG_WERROR:-ON}"
 export MG_FUZZ_SECONDS="${MG_FUZZ_SECONDS:-20}"
+export MG_POWERCUT_ROUNDS="${MG_POWERCUT_ROUNDS:-3}"
 # ccache: let a fresh clone in another directory reuse earlier objects.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
@@ -28,25 +34,26 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export CTEST_OUTPUT_ON_FAILURE=1
 
-stages=(deps dev asan aarch64 fuzz)
-cross=1 armhf=0 fuzz=1 only=""
+stages=(deps dev asan aarch64 armhf package system fuzz)
+cross=1 armhf=1 system=1 fuzz=1 only=""
 # In CI a skipped test is a failed test: a missing peer is a missing install step.
 no_skips=0
 [ "${CI:-}" = "true" ] && no_skips=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-cross) cross=0 ;;
-    --armhf) armhf=1 ;;
+    --armhf) armhf=1 ;;   # the default now; kept so older command lines still work
+    --no-armhf) armhf=0 ;;
+    --no-system) system=0 ;;
     --no-fuzz) fuzz=0 ;;
     --skip-deps) stages=("${stages[@]/deps}") ;;
     --only) shift; only="${1:-}" ;;
     --no-skips) no_skips=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ "$armhf" = 1 ] && stages=(deps dev asan aarch64 armhf fuzz)
 
 LOGDIR="$ROOT/build/logs"
 mkdir -p "$LOGDIR"
@@ -97,13 +104,50 @@ build_and_test() {  # PRESET [extra ctest args]
 stage_deps() {
   local args=()
   [ "$cross" = 1 ] && args+=(--cross)
-  [ "$armhf" = 1 ] && args+=(--armhf)
+  [ "$cross" = 1 ] && [ "$armhf" = 1 ] && args+=(--armhf)
+  args+=(--image)
   "$ROOT/tools/install-deps.sh" "${args[@]}"
 }
 stage_dev() { build_and_test dev; }
 stage_asan() { build_and_test asan; }
 stage_aarch64() { build_and_test aarch64; }
 stage_armhf() { build_and_test armhf; }
+
+# The .debs, lintian on each, the amd64 one through install/upgrade/remove/purge, and the
+# stripped program sizes of each architecture (docs/BENCHMARKS.md records them).
+stage_package() {
+  local arches=(amd64) a deb n=0
+  [ "$cross" = 1 ] && arches+=(arm64)
+  [ "$cross" = 1 ] && [ "$armhf" = 1 ] && arches+=(armhf)
+  for a in "${arches[@]}"; do
+    echo "--- package $a"
+    "$ROOT/tools/package-deb" "$a" 2>&1 | tee "$LOGDIR/package-$a.log" | grep -vE '^\[ *[0-9]+%\]'
+    [ "${PIPESTATUS[0]}" = 0 ] || { echo "package $a failed (build/logs/package-$a.log)"; return 1; }
+    n=$((n + 1))
+  done
+  echo "--- stripped program sizes (bytes, as packaged)"
+  for a in "${arches[@]}"; do
+    deb="$(ls "$ROOT"/build/*/mailgate_*_"$a".deb | head -1)"
+    dpkg-deb -c "$deb" | awk -v a="$a" '$6 ~ /bin\/mailgate/ { sub("^\\./", "", $6); printf "  %-6s %-24s %9d\n", a, $6, $3 }'
+  done
+  echo "--- the amd64 package in a scratch root"
+  "$ROOT/tests/package/deb_install_test.sh" "$(ls "$ROOT"/build/release/mailgate_*_amd64.deb)" 2>&1 | tee "$LOGDIR/deb-install.log"
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "the amd64 package failed in the scratch root (build/logs/deb-install.log)"; return 1; }
+  n=$((n + 1)); total_passed=$((total_passed + n))
+  last_counts="$n passed (${arches[*]} packages lintian-clean, scratch-root install)"
+}
+
+# The arm64 image booted under QEMU: every check is a CHECK line in build/logs/system.log.
+stage_system() {
+  "$ROOT/tools/make-image" --board virt --overlay "$ROOT/tests/system/guest" 2>&1 | tee "$LOGDIR/make-image.log" | grep -E '^\[|^make-image|^E:'
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "tools/make-image failed (build/logs/make-image.log)"; return 1; }
+  python3 "$ROOT/tests/system/appliance_test.py" --image "$ROOT/build/image-virt" --rounds "$MG_POWERCUT_ROUNDS" 2>&1 | tee "$LOGDIR/system.log"
+  local rc=${PIPESTATUS[0]} checks
+  checks="$(grep -c '^CHECK ' "$LOGDIR/system.log")"
+  total_passed=$((total_passed + checks))
+  last_counts="$checks checks passed"
+  [ "$rc" = 0 ] || { total_failed=$((total_failed + 1)); last_counts="$checks checks passed, then one failed"; return 1; }
+}
 
 stage_fuzz() {
   if ! command -v clang++ >/dev/null; then
@@ -149,6 +193,8 @@ want() {
   [ -n "$only" ] && { [[ " $only " == *" $s "* ]] || return 1; }
   case "$s" in
     aarch64) [ "$cross" = 1 ] ;;
+    armhf) [ "$cross" = 1 ] && [ "$armhf" = 1 ] ;;
+    system) [ "$cross" = 1 ] && [ "$system" = 1 ] ;;
     fuzz) [ "$fuzz" = 1 ] ;;
     "") return 1 ;;
     *) return 0 ;;
