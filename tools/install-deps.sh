@@ -66,9 +66,10 @@ HOST_PKGS=(
 # The shipped appliance (--image): lintian checks the .debs, mmdebstrap + arch-test build the
 # arm64 root file system (foreign, through qemu-user-static), e2fsprogs makes its ext4 image,
 # qemu-system-arm boots it (tests/system); xmllint checks the D-Bus policy; fakeroot is not
-# needed (CPack writes root-owned tar members itself).
+# needed (CPack writes root-owned tar members itself); fdisk, dosfstools and mtools write the
+# Raspberry Pi SD card image without loop devices (board/raspberrypi/make-sdcard.sh).
 IMAGE_PKGS=(lintian mmdebstrap arch-test e2fsprogs qemu-system-arm qemu-user-static binfmt-support
-  libxml2-utils busybox)
+  libxml2-utils fdisk dosfstools mtools)
 # Courier-IMAP, a second IMAP peer for the watcher tests (its IDLE re-scans only every 60 s).
 # courier-imap conflicts with dovecot-imapd, so these are unpacked, not installed, into
 # build/peers/courier; the libraries above are what its imapd links besides these.

@@ -132,6 +132,12 @@ def boot_checks(vm, sink):
     check("mailgated READY under systemd", "user mailgate, %.0f s after qemu started" % t_ready)
     caps = vm.ok("grep -E '^Cap(Eff|Bnd)' /proc/%s/status" % s["MainPID"])
     check("mailgated capabilities", " ".join(caps.split()))
+    # What the README promises: on TCP only the gate (587) and the page (443) listen.
+    listening = sorted(set(l.split()[3].rsplit(":", 1)[1] for l in
+                           vm.ok("ss -Hltn").splitlines() if l.strip()))
+    if listening != ["443", "587"]:
+        fail("TCP ports listening: %r, expected only 443 and 587\n%s" % (listening, vm.ok("ss -Hltnp")), vm)
+    check("only 443 and 587 listen on TCP", vm.ok("ss -Hltnp | sed -E 's/ +/ /g'").replace("\n", "; ")[:160])
 
     def health():
         rc, out = vm.sh("busctl --system get-property org.mailgate.Mailgate1 /org/mailgate/Mailgate1 "

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -106,7 +107,11 @@ void handOver(const std::string& dataDir) {
   auto give = [&](const fs::path& p) {
     struct stat st {};
     if (::lstat(p.c_str(), &st) == 0 && st.st_uid != dir.st_uid && !S_ISLNK(st.st_mode)) {
-      (void)::chown(p.c_str(), dir.st_uid, dir.st_gid);
+      // Said, not fatal: the command's own work is done; the daemon will say what it can't open.
+      if (::chown(p.c_str(), dir.st_uid, dir.st_gid) != 0) {
+        std::cerr << "mailgatectl: cannot give " << p.string() << " to the data dir's owner: " << std::strerror(errno)
+                  << " (chown it by hand)\n";
+      }
     }
   };
   for (const char* name : {"mailgate.db", "mailgate.db-wal", "mailgate.db-shm", "spool", "spool/tmp"}) {
