@@ -113,10 +113,18 @@ stage_asan() { build_and_test asan; }
 stage_aarch64() { build_and_test aarch64; }
 stage_armhf() { build_and_test armhf; }
 
+# mmdebstrap --mode=root and the image's root-owned files need root; say so, don't half-run.
+need_root() {
+  [ "$(id -u)" = 0 ] && return 0
+  echo "stage $1 needs root (mmdebstrap and the image's root-owned files): run tools/test.sh as root, or --only the other stages"
+  return 1
+}
+
 # The .debs, lintian on each, the amd64 one through install/upgrade/remove/purge, and the
 # stripped program sizes of each architecture (docs/BENCHMARKS.md records them).
 stage_package() {
   local arches=(amd64) a deb n=0
+  need_root package || return 1
   [ "$cross" = 1 ] && arches+=(arm64)
   [ "$cross" = 1 ] && [ "$armhf" = 1 ] && arches+=(armhf)
   for a in "${arches[@]}"; do
@@ -139,6 +147,7 @@ stage_package() {
 
 # The arm64 image booted under QEMU: every check is a CHECK line in build/logs/system.log.
 stage_system() {
+  need_root system || return 1
   "$ROOT/tools/make-image" --board virt --overlay "$ROOT/tests/system/guest" 2>&1 | tee "$LOGDIR/make-image.log" | grep -E '^\[|^make-image|^E:'
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "tools/make-image failed (build/logs/make-image.log)"; return 1; }
   python3 "$ROOT/tests/system/appliance_test.py" --image "$ROOT/build/image-virt" --rounds "$MG_POWERCUT_ROUNDS" 2>&1 | tee "$LOGDIR/system.log"

@@ -13,7 +13,11 @@ done
 fw="$rootfs/boot/firmware"
 [ -f "$fw/config.txt" ] && ls "$fw"/vmlinuz* "$fw"/initrd.img* >/dev/null 2>&1 \
   || { echo "make-sdcard: $fw has no kernel, initrd or config.txt (raspi-firmware's hooks did not run?)" >&2; exit 1; }
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+# Work beside the image (2 GiB of scratch: /tmp may be a small tmpfs); the firmware files
+# go back into the root whatever happens.
+work="$(mktemp -d -p "$(dirname "$(readlink -f "$img")")" .make-sdcard.XXXXXX)"
+restore() { if [ -d "$work/firmware.keep" ]; then rm -rf "$fw"; mv "$work/firmware.keep" "$fw"; fi; rm -rf "$work"; }
+trap restore EXIT
 boot_mib=256 root_mib=2048
 
 mkfs.vfat -F 32 -n MGBOOT -C "$work/boot.img" $((boot_mib * 1024)) >/dev/null
