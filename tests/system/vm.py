@@ -43,9 +43,8 @@ class Vm:
 
     # ---- life cycle -------------------------------------------------------------------
     def start(self):
-        for p in (self.sock_path,):
-            if os.path.exists(p):
-                os.unlink(p)
+        if os.path.exists(self.sock_path):
+            os.unlink(self.sock_path)
         pipe = os.path.join(HERE, "tcp_pipe.py")
         net = ("user,id=n,restrict=on,"
                "hostfwd=tcp:127.0.0.1:%d-:587,hostfwd=tcp:127.0.0.1:%d-:443,"
@@ -65,8 +64,9 @@ class Vm:
                 "-display", "none", "-no-reboot",
                 "-serial", "file:" + self.serial_log]
         # SIGKILL when the test dies: no VM outlives the run.
-        self.proc = harness._spawn(argv, deathsig=signal.SIGKILL, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=open(self.serial_log + ".qemu", "w"))
+        with open(self.serial_log + ".qemu", "w") as qemu_stderr:
+            self.proc = harness._spawn(argv, deathsig=signal.SIGKILL, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=qemu_stderr)
         # Connect at once: what the guest writes while no one listens is lost.
         harness.poll(lambda: os.path.exists(self.sock_path) or self._dead(), 30, 0.05, "qemu's control socket")
         self._check_alive()
